@@ -1,0 +1,70 @@
+"""lrcore schedules as PaddlePaddle learning-rate schedulers.
+
+``to_paddle(schedule, learning_rate)`` gives a :class:`ScheduleLR`, a
+``paddle.optimizer.lr.LRScheduler`` usable as any Paddle optimizer's
+``learning_rate``: after ``k`` calls of ``scheduler.step()`` its lr is
+``learning_rate * schedule(k)``, computed in float64 Python from the closed form.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from paddle.optimizer.lr import LRScheduler
+
+from lrcore import ScheduleLike, from_config
+
+__all__ = ["ScheduleLR", "to_paddle"]
+
+
+class ScheduleLR(LRScheduler):
+    """A Paddle ``LRScheduler`` whose lr is ``base_lr * schedule(last_epoch)``.
+
+    ``get_lr()`` is pure (it reads the step counter, never advances anything).
+    ``state_dict()`` holds ``last_epoch`` and ``last_lr`` (plus the schedule's
+    config, for checking); ``set_state_dict()`` restores them and never alters
+    the schedule.
+    """
+
+    def __init__(
+        self,
+        schedule: ScheduleLike,
+        learning_rate: float,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        self.schedule = from_config(schedule)
+        super().__init__(learning_rate=learning_rate, last_epoch=last_epoch, verbose=verbose)
+
+    def get_lr(self) -> float:
+        return float(self.base_lr * self.schedule(self.last_epoch))
+
+    def state_dict(self) -> dict[str, Any]:
+        state: dict[str, Any] = super().state_dict()
+        state["schedule"] = self.schedule.to_config()
+        return state
+
+    def set_state_dict(self, state_dict: dict[str, Any]) -> None:
+        saved = state_dict.get("schedule")
+        if saved is not None and saved != self.schedule.to_config():
+            warnings.warn(
+                f"the checkpoint was saved with schedule {saved}, this scheduler runs "
+                f"{self.schedule.to_config()}; keeping this scheduler's schedule",
+                stacklevel=2,
+            )
+        # Paddle's loader warns about any key it does not know; "schedule" is ours.
+        super().set_state_dict({key: v for key, v in state_dict.items() if key != "schedule"})
+
+    set_dict = set_state_dict
+
+
+def to_paddle(schedule: ScheduleLike, learning_rate: float, last_epoch: int = -1) -> ScheduleLR:
+    """Wrap an lrcore schedule (or config dict) as a Paddle ``LRScheduler``.
+
+    >>> scheduler = to_paddle({"name": "exponential", "gamma": 0.9}, 0.1)  # doctest: +SKIP
+    >>> optimizer = paddle.optimizer.SGD(learning_rate=scheduler, parameters=...)  # doctest: +SKIP
+    """
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
+        raise TypeError(f"to_paddle: learning_rate must be a number, got {learning_rate!r}")
+    return ScheduleLR(schedule, float(learning_rate), last_epoch=last_epoch)

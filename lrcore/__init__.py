@@ -1,0 +1,33 @@
+"""lrcore: learning-rate schedules as pure functions, one definition for every backend.
+
+``schedule(step)`` is the factor of the base learning rate in force for
+optimizer update ``step`` (counted from 0).  Importing lrcore imports only the
+standard library; the backends live in ``lrcore_torch``, ``lrcore_paddle`` and
+``lrcore_optax``.
+"""
+
+from lrcore._basic import Constant, Exponential, MultiStep, Step
+from lrcore._cosine import CosineAnnealing
+from lrcore._evaluate import Phase
+from lrcore._schedule import Config, Schedule, ScheduleLike, from_config, register, registered
+from lrcore._warmup import Warmup, WarmupFactor, WarmupLinear
+
+__all__ = [
+    "Config",
+    "Constant",
+    "CosineAnnealing",
+    "Exponential",
+    "MultiStep",
+    "Phase",
+    "Schedule",
+    "ScheduleLike",
+    "Step",
+    "Warmup",
+    "WarmupFactor",
+    "WarmupLinear",
+    "from_config",
+    "register",
+    "registered",
+]
+
+__version__ = "0.1.0"
