@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,13 +18,20 @@ def _describe(value: Any) -> str:
     return f"{value!r} ({type(value).__name__})"
 
 
+LARGEST_INTEGER = 2**53
+"""Integer parameters stay below this: every backend turns them into floats or int64."""
+
+
 def integer(owner: str, field: str, value: Any, *, minimum: int) -> int:
-    """Return ``value`` as an int, rejecting bools, floats and anything below ``minimum``."""
+    """Return ``value`` as an int, rejecting bools, floats and anything out of range."""
     # bool is an int subclass; True as a period is always a mistake.
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{owner}: {field} must be an integer, got {_describe(value)}")
+    value = int(value)
     if value < minimum:
         raise ValueError(f"{owner}: {field} must be >= {minimum}, got {value!r}")
+    if value > LARGEST_INTEGER:
+        raise ValueError(f"{owner}: {field} must be <= 2**53, got {value!r}")
     return int(value)
 
 
@@ -36,9 +44,12 @@ def real(
     above: float | None = None,
 ) -> float:
     """Return ``value`` as a finite float, at least ``minimum`` / strictly above ``above``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{owner}: {field} must be a real number, got {_describe(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float range
+        raise ValueError(f"{owner}: {field} must be finite, got {value!r}") from None
     if not math.isfinite(number):
         raise ValueError(f"{owner}: {field} must be finite, got {value!r}")
     if minimum is not None and number < minimum:

@@ -3,11 +3,11 @@
 A schedule is a list of phases ``(start, formula)``; each formula is written once,
 as ``formula(t, xp)`` with ``t`` the step counted from the phase's start and ``xp``
 the namespace that supplies the few math operations it needs (``cos``, ``exp``,
-``log``, ``floor``, ``where``, ``minimum``, ``maximum``).  Formulas branch only on
-their configuration, never on ``t``, so the same code runs on
+``log``, ``floor``, ``where``, ``minimum``, ``maximum``: array API names).  Formulas
+branch only on their configuration, never on ``t``, so the same code runs on
 
-* a Python ``int``: ``xp`` is :data:`SCALAR_MATH` (``math`` plus ``where``/``minimum``/
-  ``maximum``), and only the active phase is evaluated;
+* a Python ``int`` (or a NumPy integer scalar): ``xp`` is :data:`SCALAR_MATH` (``math``
+  plus ``where``/``minimum``/``maximum``), and only the active phase is evaluated;
 * an integer array that has ``__array_namespace__`` (NumPy >= 2, JAX, including
   tracers inside ``jax.jit``/``jax.vmap``): ``xp`` is that namespace, every phase is
   evaluated and the active one is selected with ``xp.where``.
@@ -46,9 +46,18 @@ def _where(condition: Any, if_true: Any, if_false: Any) -> Any:
     return if_true if condition else if_false
 
 
+def _exp(x: float) -> float:
+    # Growth schedules (gamma > 1) saturate to inf, as NumPy and JAX do,
+    # instead of raising OverflowError at some late step.
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
 SCALAR_MATH: Any = SimpleNamespace(
     cos=math.cos,
-    exp=math.exp,
+    exp=_exp,
     log=math.log,
     floor=math.floor,
     where=_where,
@@ -101,3 +110,10 @@ def array_namespace(steps: Any) -> Any:
     if not xp.isdtype(steps.dtype, "integral"):
         raise TypeError(f"steps must be an integer array, got dtype {steps.dtype}")
     return xp
+
+
+def signed_steps(steps: Any, xp: Any) -> Any:
+    """Unsigned steps as int64: ``steps - start`` must not wrap around."""
+    if xp.isdtype(steps.dtype, "unsigned integer"):
+        return xp.astype(steps, xp.int64)
+    return steps

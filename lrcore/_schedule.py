@@ -6,10 +6,18 @@ import abc
 import bisect
 import inspect
 import json
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, TypeVar, Union
 
-from lrcore._evaluate import SCALAR_MATH, Phase, array_namespace, as_step, evaluate_array
+from lrcore._evaluate import (
+    SCALAR_MATH,
+    Phase,
+    array_namespace,
+    as_step,
+    evaluate_array,
+    signed_steps,
+)
 
 Config = dict[str, Any]
 """A JSON-safe schedule description: ``{"name": ..., **params}``."""
@@ -85,7 +93,7 @@ class Schedule(abc.ABC):
     ``k``, counted from 0 -- the value ``LambdaLR`` applies after ``k`` calls of
     ``scheduler.step()``.  ``lr(k) = base_lr * schedule(k)``.
 
-    ``schedule(step)`` accepts a Python ``int`` (returns a ``float``), or an
+    ``schedule(step)`` accepts a Python or NumPy integer (returns a ``float``), or an
     integer array with ``__array_namespace__`` -- NumPy, or JAX including inside
     ``jax.jit``/``jax.vmap`` -- and returns an array of factors of the same shape.
     Negative steps raise ``ValueError`` for ints and NumPy arrays; under a JAX
@@ -136,8 +144,11 @@ class Schedule(abc.ABC):
                 return self._first(step, SCALAR_MATH)
             index = bisect.bisect_right(self._starts, step) - 1
             return self._formulas[index](step - self._starts[index], SCALAR_MATH)
+        if isinstance(step, numbers.Integral) and not isinstance(step, bool):
+            return self(int(step))  # NumPy integer scalars: the int path, a float back
         if hasattr(step, "__array_namespace__"):
             xp = array_namespace(step)
+            step = signed_steps(step, xp)
             concrete = type(step).__module__ == "numpy"
             if concrete and (step < 0).any():
                 raise ValueError(f"steps must be >= 0, got min {step.min()}")

@@ -11,7 +11,11 @@ from typing import Any
 CASES: list[tuple[str, dict[str, Any], int]] = [
     ("constant-1", {"name": "constant"}, 20),
     ("constant-0.3", {"name": "constant", "factor": 0.3}, 20),
-    ("warmup_linear-10-100", {"name": "warmup_linear", "warmup_steps": 10, "total_steps": 100}, 130),
+    (
+        "warmup_linear-10-100",
+        {"name": "warmup_linear", "warmup_steps": 10, "total_steps": 100},
+        130,
+    ),
     ("warmup_linear-0-50", {"name": "warmup_linear", "warmup_steps": 0, "total_steps": 50}, 70),
     ("warmup_linear-7-7", {"name": "warmup_linear", "warmup_steps": 7, "total_steps": 7}, 20),
     ("warmup_factor-50", {"name": "warmup_factor", "warmup_iters": 50, "warmup_factor": 0.001}, 80),
