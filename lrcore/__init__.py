@@ -7,12 +7,15 @@ standard library; the backends live in ``lrcore_torch``, ``lrcore_paddle`` and
 """
 
 from lrcore._basic import Constant, Exponential, MultiStep, Step
+from lrcore._cawb import Cawb, CawbPlan
 from lrcore._cosine import CosineAnnealing
 from lrcore._evaluate import Phase
 from lrcore._schedule import Config, Schedule, ScheduleLike, from_config, register, registered
 from lrcore._warmup import Warmup, WarmupFactor, WarmupLinear
 
 __all__ = [
+    "Cawb",
+    "CawbPlan",
     "Config",
     "Constant",
     "CosineAnnealing",

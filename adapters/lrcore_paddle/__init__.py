@@ -14,8 +14,9 @@ from typing import Any
 from paddle.optimizer.lr import LRScheduler
 
 from lrcore import ScheduleLike, from_config
+from lrcore_paddle._cawb import CosineAnnealingWarmbootingLR
 
-__all__ = ["ScheduleLR", "to_paddle"]
+__all__ = ["CosineAnnealingWarmbootingLR", "ScheduleLR", "to_paddle"]
 
 
 class ScheduleLR(LRScheduler):

@@ -16,8 +16,9 @@ import torch
 from torch.optim.lr_scheduler import LambdaLR
 
 from lrcore import Schedule, ScheduleLike, from_config
+from lrcore_torch._cawb import CosineAnnealingWarmbootingLR
 
-__all__ = ["ScheduleLR", "to_torch"]
+__all__ = ["CosineAnnealingWarmbootingLR", "ScheduleLR", "to_torch"]
 
 # LambdaLR keeps these as live objects, not state: the schedules are rebuilt
 # from their configs, never from a checkpoint's attribute dicts.

@@ -1,0 +1,230 @@
+"""CAWB: ``CosineAnnealingWarmbootingLR``, as a pure per-iteration schedule.
+
+The source is a stateful scheduler driven by ``step_batch()`` before every batch
+and ``step()`` after every epoch.  :class:`CawbPlan` holds its validated segment
+arithmetic, shared by the pure :class:`Cawb` schedule and by the stateful ports
+in ``lrcore_torch`` and ``lrcore_paddle``, so the three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from lrcore import _config
+from lrcore._evaluate import SCALAR_MATH, Phase
+from lrcore._schedule import Schedule, constant_formula, register
+
+Curve = Callable[[Any, Any], Any]
+"""``lf(x, gap) -> factor``: ``x`` the epoch within the segment, ``gap`` its width."""
+
+
+class CawbPlan:
+    """The restart segments of a CAWB run, validated.
+
+    ``bounds`` is the source's ``steps`` list: ``[warmup_epoch, *restarts, epochs]``
+    with the restart epochs sorted and kept only strictly inside
+    ``(warmup_epoch, epochs)``.  Segment ``i`` spans ``bounds[i] .. bounds[i + 1]``,
+    its cosine runs over ``gap[i] = width + epoch_scale`` (no extension for the
+    last segment) and it is scaled by ``step_scale ** i``.
+    """
+
+    def __init__(
+        self,
+        owner: str,
+        *,
+        epochs: int,
+        steps: Iterable[int],
+        step_scale: float,
+        eta_min: float,
+        epoch_scale: float,
+        warmup_epoch: int,
+        lf: Curve | None,
+    ) -> None:
+        self.epochs = _config.integer(owner, "epochs", epochs, minimum=1)
+        self.warmup_epoch = _config.integer(owner, "warmup_epoch", warmup_epoch, minimum=0)
+        if isinstance(steps, (str, bytes)) or not isinstance(steps, Iterable):
+            raise TypeError(f"{owner}: steps must be a list of integers, got {steps!r}")
+        # Sorted into a new tuple: the source sorts the caller's list in place.
+        self.steps = tuple(
+            sorted(_config.integer(owner, "steps item", item, minimum=0) for item in steps)
+        )
+        self.step_scale = _config.real(owner, "step_scale", step_scale, above=0.0)
+        self.eta_min = _config.real(owner, "eta_min", eta_min, minimum=0.0)
+        self.epoch_scale = _config.real(owner, "epoch_scale", epoch_scale, minimum=0.0)
+        if lf is not None and not callable(lf):
+            raise TypeError(f"{owner}: lf must be a callable lf(x, gap) or None, got {lf!r}")
+        self.lf = lf
+        inner = [s for s in self.steps if self.warmup_epoch < s < self.epochs]
+        self.bounds = (self.warmup_epoch, *inner, self.epochs)
+        last = len(self.bounds) - 2
+        for index in range(last + 1):
+            start, end = self.bounds[index], self.bounds[index + 1]
+            if end <= start:
+                what = "warmup_epoch >= epochs" if index == last else "duplicate restart epoch"
+                raise ValueError(
+                    f"{owner}: segment {index} [{start}, {end}] is empty ({what}: "
+                    f"epochs={self.epochs}, warmup_epoch={self.warmup_epoch}, "
+                    f"steps={list(self.steps)})"
+                )
+        self.gaps = tuple(
+            (self.bounds[i + 1] - self.bounds[i]) + (self.epoch_scale if i != last else 0)
+            for i in range(last + 1)
+        )
+        self.scales = tuple(self.step_scale**i for i in range(last + 1))
+
+    def curve(self, x: Any, gap: Any, xp: Any) -> Any:
+        """The cosine of one segment (or the custom ``lf``), before scaling."""
+        if self.lf is not None:
+            return self.lf(x, gap)
+        return (1.0 + xp.cos(x * math.pi / gap)) / 2.0 * (1.0 - self.eta_min) + self.eta_min
+
+    def segment_of(self, n: int) -> int:
+        """The segment the source's ``step()`` picks when its epoch counter is ``n``."""
+        for index in range(len(self.gaps)):
+            if n <= self.bounds[index + 1]:
+                return index
+        raise ValueError(f"epoch counter {n} is past the last epoch {self.epochs}")
+
+    def step_factor(self, n: int) -> float:
+        """The factor the source's ``step()`` sets when its epoch counter is ``n``."""
+        index = self.segment_of(n)
+        return float(
+            self.scales[index] * self.curve(n - self.bounds[index], self.gaps[index], SCALAR_MATH)
+        )
+
+    def held_factor(self) -> float:
+        """The factor in force in the last configured epoch, held after the run."""
+        # Epoch 0 with no warmup trains at the untouched base lr: no step() ran yet.
+        return 1.0 if self.epochs == 1 else self.step_factor(self.epochs - 2)
+
+    def epoch_step_factor(self, n: int) -> float:
+        """``step_factor(n)``, with the hold-the-last-value policy past the run.
+
+        ``step()`` with counter ``n`` sets the lr for epoch ``n + 1``; from
+        ``n + 1 == epochs`` on that epoch is past the run, where the source's
+        value depends on leftover state (or is the end of the last cosine).
+        """
+        if n + 1 >= self.epochs:
+            return self.held_factor()
+        return self.step_factor(n)
+
+
+@register
+class Cawb(Schedule):
+    r"""CAWB (``CosineAnnealingWarmbootingLR``) as a factor per training iteration.
+
+    ``f(it)`` is the factor the source's loop -- ``step_batch()`` before every batch,
+    ``step()`` after every epoch -- leaves in force during iteration
+    ``it = epoch * steps_per_epoch + batch``:
+
+    .. math::
+        f(it) = \begin{cases}
+          it / (w B) & it < w B \quad\text{(batch warmup)} \\
+          1 & \text{epoch } 0 \text{ when } w = 0 \quad\text{(no step() yet)} \\
+          \sigma^{i} \, c(n - b_i, g_i) & \text{otherwise, } n = \text{epoch} - 1
+        \end{cases}
+
+    with ``B = steps_per_epoch``, ``w = warmup_epoch``, ``sigma = step_scale``, segment
+    ``i`` the first with ``n <= b_{i+1}`` in ``b = [w, *restarts, epochs]``,
+    ``g_i = b_{i+1} - b_i + epoch_scale`` (no ``epoch_scale`` in the last segment) and
+    ``c(x, g) = (1 + cos(π x / g)) / 2 · (1 - eta_min) + eta_min`` (or ``lf(x, g)``).
+
+    The source's quirks that follow from its code are kept: the first epoch after
+    warmup uses the value computed at the end of the last warmup epoch (``x = -1``),
+    and ``gap`` is widened by ``epoch_scale`` in every segment but the last.  Its bugs
+    are not: ``steps`` is not sorted in place, an empty segment is a ``ValueError``
+    naming it, and past the run (``it >= epochs * B``) the factor holds its value of
+    the run's last iteration (the source's depends on leftover state there).
+
+    A custom ``lf(x, gap)`` must accept an integer array ``x`` to run on arrays (use
+    ``x.__array_namespace__()`` for its math); a schedule with ``lf`` has no JSON config.
+    """
+
+    name = "cawb"
+
+    def __init__(
+        self,
+        epochs: int,
+        steps_per_epoch: int,
+        steps: Sequence[int] = (),
+        step_scale: float = 0.8,
+        eta_min: float = 0.05,
+        epoch_scale: float = 1.0,
+        warmup_epoch: int = 0,
+        lf: Curve | None = None,
+    ) -> None:
+        self.plan = CawbPlan(
+            self.name,
+            epochs=epochs,
+            steps=steps,
+            step_scale=step_scale,
+            eta_min=eta_min,
+            epoch_scale=epoch_scale,
+            warmup_epoch=warmup_epoch,
+            lf=lf,
+        )
+        self.steps_per_epoch = _config.integer(
+            self.name, "steps_per_epoch", steps_per_epoch, minimum=1
+        )
+        params: dict[str, Any] = {
+            "epochs": self.plan.epochs,
+            "steps_per_epoch": self.steps_per_epoch,
+            "steps": self.plan.steps,
+            "step_scale": self.plan.step_scale,
+            "eta_min": self.plan.eta_min,
+            "epoch_scale": self.plan.epoch_scale,
+            "warmup_epoch": self.plan.warmup_epoch,
+        }
+        if lf is not None:
+            params["lf"] = lf
+        self._setup(**params)
+
+    def to_config(self) -> dict[str, Any]:
+        if self.plan.lf is not None:
+            raise TypeError("cawb: a schedule with a custom lf has no JSON config")
+        return super().to_config()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self.plan.lf is None:
+            return super().__reduce__()
+        # lf pickles by reference (a module-level function), the rest by value.
+        return (_rebuild_cawb, (dict(self._params),))
+
+    def _phases(self) -> Sequence[Phase]:
+        plan, per_epoch = self.plan, self.steps_per_epoch
+        warmup_iters = plan.warmup_epoch * per_epoch
+        end = plan.epochs * per_epoch
+
+        def ramp(t: Any, xp: Any) -> Any:
+            return t / warmup_iters
+
+        phases = [Phase(0, ramp)] if warmup_iters else [Phase(0, constant_formula(1.0))]
+        for index in range(len(plan.gaps)):
+            bound = plan.bounds[index]
+            # Epoch e (>= 1, after warmup) trains with step() of counter n = e - 1.
+            first_epoch = max(plan.warmup_epoch, 1) if index == 0 else bound + 2
+            if first_epoch * per_epoch >= end:
+                break
+            phases.append(
+                Phase(
+                    first_epoch * per_epoch, self._segment_formula(index, first_epoch - 1 - bound)
+                )
+            )
+        held = plan.held_factor() if end > warmup_iters else 1.0
+        phases.append(Phase(end, constant_formula(held)))
+        return phases
+
+    def _segment_formula(self, index: int, offset: int) -> Any:
+        plan, per_epoch = self.plan, self.steps_per_epoch
+        scale, gap = plan.scales[index], plan.gaps[index]
+
+        def segment(t: Any, xp: Any) -> Any:
+            return scale * plan.curve(t // per_epoch + offset, gap, xp)
+
+        return segment
+
+
+def _rebuild_cawb(params: dict[str, Any]) -> Cawb:
+    return Cawb(**params)
