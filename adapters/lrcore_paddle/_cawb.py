@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from paddle.optimizer.lr import LRScheduler
 
 from lrcore import CawbPlan
