@@ -6,11 +6,13 @@ standard library; the backends live in ``lrcore_torch``, ``lrcore_paddle`` and
 ``lrcore_optax``.
 """
 
-from lrcore._basic import Constant, Exponential, MultiStep, Step
+from lrcore._basic import Constant, Exponential, MultiStep, Stairs, Step
 from lrcore._cawb import Cawb, CawbPlan
+from lrcore._compose import PerIteration
 from lrcore._cosine import CosineAnnealing
 from lrcore._evaluate import Phase
 from lrcore._schedule import Config, Schedule, ScheduleLike, from_config, register, registered
+from lrcore._training import total_updates, updates_per_epoch
 from lrcore._warmup import Warmup, WarmupFactor, WarmupLinear
 
 __all__ = [
@@ -21,9 +23,11 @@ __all__ = [
     "CosineAnnealing",
     "Exponential",
     "MultiStep",
+    "PerIteration",
     "Phase",
     "Schedule",
     "ScheduleLike",
+    "Stairs",
     "Step",
     "Warmup",
     "WarmupFactor",
@@ -31,6 +35,8 @@ __all__ = [
     "from_config",
     "register",
     "registered",
+    "total_updates",
+    "updates_per_epoch",
 ]
 
 __version__ = "0.1.0"

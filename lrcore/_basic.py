@@ -110,3 +110,36 @@ class Exponential(Schedule):
             return xp.exp(log_gamma * t)
 
         return [Phase(0, exponential)]
+
+
+@register
+class Stairs(Schedule):
+    r"""Climb by ``increment`` every ``step_size`` steps, from ``start``.
+
+    .. math:: f(t) = \text{start} + \text{increment} \cdot \lfloor t / \text{step\_size} \rfloor
+
+    The additive counterpart of :class:`Step`: torch's classic
+    ``LambdaLR(optimizer, lambda epoch: epoch // 30)`` is
+    ``Stairs(step_size=30, increment=1.0)`` (``f(t) = 0`` for the first 30 steps).
+    ``start`` and ``increment`` must be ``>= 0``, so the factor is never negative.
+    The floor is integer division of the step, exact on every backend.
+
+    >>> Stairs(step_size=30, increment=1.0)(65)
+    2.0
+    """
+
+    name = "stairs"
+
+    def __init__(self, step_size: int, increment: float, start: float = 0.0) -> None:
+        self.step_size = _config.integer(self.name, "step_size", step_size, minimum=1)
+        self.increment = _config.real(self.name, "increment", increment, minimum=0.0)
+        self.start = _config.real(self.name, "start", start, minimum=0.0)
+        self._setup(step_size=self.step_size, increment=self.increment, start=self.start)
+
+    def _phases(self) -> Sequence[Phase]:
+        start, increment, step_size = self.start, self.increment, self.step_size
+
+        def stairs(t: Any, xp: Any) -> Any:
+            return start + increment * (t // step_size)
+
+        return [Phase(0, stairs)]

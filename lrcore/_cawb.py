@@ -212,8 +212,7 @@ class Cawb(Schedule):
                     first_epoch * per_epoch, self._segment_formula(index, first_epoch - 1 - bound)
                 )
             )
-        held = plan.held_factor() if end > warmup_iters else 1.0
-        phases.append(Phase(end, constant_formula(held)))
+        phases.append(Phase(end, constant_formula(plan.held_factor())))
         return phases
 
     def _segment_formula(self, index: int, offset: int) -> Any:

@@ -18,11 +18,11 @@ Nothing here imports a framework: the namespace comes from the step itself
 
 from __future__ import annotations
 
-import math
 import operator
 from collections.abc import Callable, Sequence
-from types import SimpleNamespace
 from typing import Any, NamedTuple
+
+from lrcore import _scalar_math
 
 Formula = Callable[[Any, Any], Any]
 """``formula(t, xp) -> factor``: ``t`` is the step local to its phase (>= 0)."""
@@ -42,28 +42,7 @@ class Phase(NamedTuple):
     period: int | None = None
 
 
-def _where(condition: Any, if_true: Any, if_false: Any) -> Any:
-    return if_true if condition else if_false
-
-
-def _exp(x: float) -> float:
-    # Growth schedules (gamma > 1) saturate to inf, as NumPy and JAX do,
-    # instead of raising OverflowError at some late step.
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-SCALAR_MATH: Any = SimpleNamespace(
-    cos=math.cos,
-    exp=_exp,
-    log=math.log,
-    floor=math.floor,
-    where=_where,
-    minimum=min,
-    maximum=max,
-)
+SCALAR_MATH: Any = _scalar_math
 """The namespace formulas see when the step is a Python int."""
 
 
@@ -79,15 +58,20 @@ def evaluate_array(phases: Sequence[Phase], steps: Any, xp: Any, *, clamp: bool)
     if clamp:
         steps = xp.maximum(steps, 0)
     narrow = steps.dtype.itemsize < 8
+    # A phase starting (or a period) beyond the dtype's range is never reached by
+    # these steps; leaving it out also keeps the Python int out of int32 arithmetic.
+    largest = xp.iinfo(steps.dtype).max
 
     def local_steps(phase: Phase) -> Any:
         local = steps if phase.start == 0 else xp.maximum(steps - phase.start, 0)
-        if narrow and phase.period is not None:
+        if narrow and phase.period is not None and phase.period <= largest:
             local = local % phase.period
         return local
 
     factors = phases[0].formula(local_steps(phases[0]), xp)
     for phase in phases[1:]:
+        if phase.start > largest:
+            break
         factors = xp.where(steps >= phase.start, phase.formula(local_steps(phase), xp), factors)
     if not hasattr(factors, "shape"):
         # Every phase was a constant: broadcast it to the shape of the steps.
