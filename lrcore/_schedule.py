@@ -5,7 +5,6 @@ from __future__ import annotations
 import abc
 import bisect
 import inspect
-import json
 import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, TypeVar, Union
@@ -166,13 +165,15 @@ class Schedule(abc.ABC):
             config[key] = value
         return config
 
+    # Equality and hashing by parameters (nested schedules compare recursively,
+    # tuples hold the lists); unlike to_config this also covers callables (cawb's lf).
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Schedule):
             return NotImplemented
-        return self.to_config() == other.to_config()
+        return type(self) is type(other) and self._params == other._params
 
     def __hash__(self) -> int:
-        return hash(json.dumps(self.to_config(), sort_keys=True))
+        return hash((type(self), tuple(self._params.items())))
 
     def __repr__(self) -> str:
         args = ", ".join(f"{key}={value!r}" for key, value in self._params.items())
