@@ -14,6 +14,7 @@ from lrcore._evaluate import Phase
 from lrcore._schedule import Config, Schedule, ScheduleLike, from_config, register, registered
 from lrcore._training import total_updates, updates_per_epoch
 from lrcore._warmup import Warmup, WarmupFactor, WarmupLinear
+from lrcore._yolox import YoloxStep, YoloxWarmCos
 
 __all__ = [
     "Cawb",
@@ -32,6 +33,8 @@ __all__ = [
     "Warmup",
     "WarmupFactor",
     "WarmupLinear",
+    "YoloxStep",
+    "YoloxWarmCos",
     "from_config",
     "register",
     "registered",
