@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import lrcore
 from lrcore import Phase, Schedule
 from tests.cases import CASE_IDS, CASES
+from tests.recipe_oracles import torchvision_warmup, transformers_linear
 
 Oracle = Callable[[int], float]
 
@@ -57,32 +58,11 @@ def _constant(c: dict[str, Any]) -> Oracle:
 
 
 def _warmup_linear(c: dict[str, Any]) -> Oracle:
-    # transformers.get_linear_schedule_with_warmup's lr_lambda, verbatim.
-    num_warmup_steps, num_training_steps = c["warmup_steps"], c["total_steps"]
-
-    def lr_lambda(current_step: int) -> float:
-        if current_step < num_warmup_steps:
-            return float(current_step) / float(max(1, num_warmup_steps))
-        return max(
-            0.0,
-            float(num_training_steps - current_step)
-            / float(max(1, num_training_steps - num_warmup_steps)),
-        )
-
-    return lr_lambda
+    return transformers_linear(c["warmup_steps"], c["total_steps"])
 
 
 def _warmup_factor(c: dict[str, Any]) -> Oracle:
-    # torchvision references/detection/utils.py warmup_lr_scheduler's f, verbatim.
-    warmup_iters, warmup_factor = c["warmup_iters"], c["warmup_factor"]
-
-    def f(x: int) -> float:
-        if x >= warmup_iters:
-            return 1
-        alpha = float(x) / warmup_iters
-        return warmup_factor * (1 - alpha) + alpha
-
-    return f
+    return torchvision_warmup(c["warmup_iters"], c["warmup_factor"])
 
 
 def _step(c: dict[str, Any]) -> Oracle:

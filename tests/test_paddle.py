@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pytest
 
 import lrcore
 from tests.cases import BASE_LRS, CASE_IDS, CASES
+from tests.recipe_oracles import torchvision_warmup, transformers_linear
 
 with warnings.catch_warnings():
     # Importing paddle warns about a missing ccache (C++ extension builds): noise here.
@@ -101,32 +101,6 @@ NATIVE_IDS = [case[0] for case in NATIVE_CASES]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def transformers_linear(warmup_steps: int, total_steps: int) -> Callable[[int], float]:
-    """transformers' ``get_linear_schedule_with_warmup`` lambda, as the recipe writes it."""
-
-    def lr_lambda(current_step: int) -> float:
-        if current_step < warmup_steps:
-            return float(current_step) / float(max(1, warmup_steps))
-        return max(
-            0.0,
-            float(total_steps - current_step) / float(max(1, total_steps - warmup_steps)),
-        )
-
-    return lr_lambda
-
-
-def torchvision_warmup(warmup_iters: int, warmup_factor: float) -> Callable[[int], float]:
-    """torchvision detection's ``warmup_lr_scheduler`` lambda, as the recipe writes it."""
-
-    def f(x: int) -> float:
-        if x >= warmup_iters:
-            return 1
-        alpha = float(x) / warmup_iters
-        return warmup_factor * (1 - alpha) + alpha
-
-    return f
 
 
 def native_scheduler(config: Config, base_lr: float) -> LRScheduler:

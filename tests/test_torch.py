@@ -35,6 +35,7 @@ from torch.optim.lr_scheduler import (
 import lrcore
 from lrcore_torch import ScheduleLR, to_torch
 from tests.cases import BASE_LRS, CASE_IDS, CASES
+from tests.recipe_oracles import torchvision_warmup, transformers_linear
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -301,32 +302,6 @@ def test_torch_eta_min_is_absolute_and_shared_by_groups() -> None:
     assert math.isclose(native_lrs[10][1], 0.5 * BASE_LRS[0], rel_tol=1e-9)  # above its base
     assert math.isclose(lrs[10][1], 0.5 * BASE_LRS[1], rel_tol=1e-12)
     assert math.isclose(lrs[10][0], native_lrs[10][0], rel_tol=1e-9)
-
-
-def transformers_linear(warmup_steps: int, total_steps: int) -> Callable[[int], float]:
-    """transformers' get_linear_schedule_with_warmup lr_lambda, as the source writes it."""
-
-    def lr_lambda(current_step: int) -> float:
-        if current_step < warmup_steps:
-            return float(current_step) / float(max(1, warmup_steps))
-        return max(
-            0.0,
-            float(total_steps - current_step) / float(max(1, total_steps - warmup_steps)),
-        )
-
-    return lr_lambda
-
-
-def torchvision_warmup(warmup_iters: int, warmup_factor: float) -> Callable[[int], float]:
-    """torchvision detection's warmup_lr_scheduler lambda, as the source writes it."""
-
-    def f(x: int) -> float:
-        if x >= warmup_iters:
-            return 1
-        alpha = float(x) / warmup_iters
-        return warmup_factor * (1 - alpha) + alpha
-
-    return f
 
 
 def recipe(config: dict[str, Any]) -> Callable[[int], float]:
