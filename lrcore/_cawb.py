@@ -111,6 +111,42 @@ class CawbPlan:
         return self.step_factor(n)
 
 
+class CawbCounters:
+    """The source's two counters, for the stateful ports (torch, Paddle).
+
+    ``step()`` after every epoch advances ``iters`` (or sets it to
+    ``external_iter``) and picks the factor of the next epoch; ``step_batch()``
+    before every batch advances ``iters_batch`` and, during the warmup, gives
+    ``iters_batch / warmup_iters``.  The ports only apply the factor to their lrs.
+    The counters live on the port itself, so its state dict sees them.
+    """
+
+    plan: CawbPlan
+    warmup_iters: int
+    iters: int
+    iters_batch: int
+
+    def _init_counters(self, owner: str, batchs: int, **plan: Any) -> None:
+        self.plan = CawbPlan(owner, **plan)
+        self.warmup_iters = _config.integer(owner, "batchs", batchs, minimum=0) * (
+            self.plan.warmup_epoch
+        )
+        self.iters = -1
+        self.iters_batch = -1
+
+    def _next_epoch_factor(self, external_iter: int | None, epochs_done: int) -> float:
+        self.iters += 1
+        if external_iter is not None:
+            self.iters = external_iter
+        return self.plan.epoch_step_factor(self.iters + epochs_done)
+
+    def _next_batch_factor(self) -> float | None:
+        self.iters_batch += 1
+        if self.iters_batch < self.warmup_iters:
+            return self.iters_batch / self.warmup_iters
+        return None
+
+
 @register
 class Cawb(Schedule):
     r"""CAWB (``CosineAnnealingWarmbootingLR``) as a factor per training iteration.

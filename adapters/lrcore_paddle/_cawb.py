@@ -6,14 +6,13 @@ from collections.abc import Iterable
 
 from paddle.optimizer.lr import LRScheduler
 
-from lrcore import CawbPlan
-from lrcore._cawb import Curve
+from lrcore._cawb import CawbCounters, Curve
 from lrcore._config import integer
 
 _NAME = "CosineAnnealingWarmbootingLR"
 
 
-class CosineAnnealingWarmbootingLR(LRScheduler):
+class CosineAnnealingWarmbootingLR(CawbCounters, LRScheduler):
     """CAWB as a Paddle ``LRScheduler``: drive it as the source is driven.
 
     Call ``step_batch()`` before every batch and ``step()`` after every epoch; the
@@ -49,8 +48,9 @@ class CosineAnnealingWarmbootingLR(LRScheduler):
         last_epoch: int = -1,
         verbose: bool = False,
     ) -> None:
-        self.plan = CawbPlan(
+        self._init_counters(
             _NAME,
+            batchs,
             epochs=epochs,
             steps=steps,
             step_scale=step_scale,
@@ -59,10 +59,7 @@ class CosineAnnealingWarmbootingLR(LRScheduler):
             warmup_epoch=warmup_epoch,
             lf=lf,
         )
-        self.warmup_iters = integer(_NAME, "batchs", batchs, minimum=0) * self.plan.warmup_epoch
         self.epochs_done = integer(_NAME, "epochs_done", epochs_done, minimum=0)
-        self.iters = -1
-        self.iters_batch = -1
         # Paddle's constructor calls step(); that call only sets the base lr.
         self._constructed = False
         super().__init__(learning_rate=learning_rate, last_epoch=last_epoch, verbose=verbose)
@@ -74,20 +71,16 @@ class CosineAnnealingWarmbootingLR(LRScheduler):
         if not self._constructed:
             self.last_lr = self.base_lr
             return None
-        self.iters += 1
-        if external_iter is not None:
-            self.iters = external_iter
-        factor = self.plan.epoch_step_factor(self.iters + self.epochs_done)
-        self.last_lr = self.base_lr * factor
+        self.last_lr = self.base_lr * self._next_epoch_factor(external_iter, self.epochs_done)
         return self.last_lr
 
     def step_batch(self) -> float | None:
         """Before every batch: the linear warmup over ``batchs * warmup_epoch`` iterations."""
-        self.iters_batch += 1
-        if self.iters_batch < self.warmup_iters:
-            self.last_lr = self.base_lr * self.iters_batch / self.warmup_iters
-            return self.last_lr
-        return None
+        factor = self._next_batch_factor()
+        if factor is None:
+            return None
+        self.last_lr = self.base_lr * factor
+        return self.last_lr
 
     def get_lr(self) -> float:
         # Pure: the lr is set by step() and step_batch(), never by reading it.

@@ -7,14 +7,12 @@ from typing import Any
 
 import torch
 
-from lrcore import CawbPlan
-from lrcore._cawb import Curve
-from lrcore._config import integer
+from lrcore._cawb import CawbCounters, Curve
 
 _NAME = "CosineAnnealingWarmbootingLR"
 
 
-class CosineAnnealingWarmbootingLR:
+class CosineAnnealingWarmbootingLR(CawbCounters):
     """A drop-in for the source's CAWB class, so a torch script keeps working unchanged.
 
     Same constructor, ``step(external_iter=None)`` after every epoch,
@@ -40,8 +38,9 @@ class CosineAnnealingWarmbootingLR:
         warmup_epoch: int = 0,
         epoch_scale: float = 1.0,
     ) -> None:
-        self.plan = CawbPlan(
+        self._init_counters(
             _NAME,
+            batchs,
             epochs=epochs,
             steps=steps,
             step_scale=step_scale,
@@ -51,9 +50,6 @@ class CosineAnnealingWarmbootingLR:
             lf=lf,
         )
         self.optimizer = optimizer
-        self.warmup_iters = integer(_NAME, "batchs", batchs, minimum=0) * self.plan.warmup_epoch
-        self.iters = -1
-        self.iters_batch = -1
         self.last_epoch = 0
         self.base_lr = [group["lr"] for group in optimizer.param_groups]
         for group in optimizer.param_groups:
@@ -66,17 +62,12 @@ class CosineAnnealingWarmbootingLR:
 
     def step(self, external_iter: int | None = None) -> float:
         """After every epoch: set the lr of the next epoch; returns group 0's lr."""
-        self.iters += 1
-        if external_iter is not None:
-            self.iters = external_iter
-        return self._set(self.plan.epoch_step_factor(self.iters + self.last_epoch))
+        return self._set(self._next_epoch_factor(external_iter, self.last_epoch))
 
     def step_batch(self) -> float | None:
         """Before every batch: the linear warmup; ``None`` once it is over."""
-        self.iters_batch += 1
-        if self.iters_batch < self.warmup_iters:
-            return self._set(self.iters_batch / self.warmup_iters)
-        return None
+        factor = self._next_batch_factor()
+        return None if factor is None else self._set(factor)
 
     def get_last_lr(self) -> list[float]:
         return [float(group["lr"]) for group in self.optimizer.param_groups]
