@@ -14,11 +14,19 @@ TORCH_PIN := torch==2.13.0
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml Makefile constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH_PIN)
 	$(PY) -m pip install --quiet -e '.[all,dev]' $(TORCH_PIN)
+# Conformance oracles (tests/conformance): the frameworks' own schedulers.
+# transformers resolves against constraints.txt so it can never move torch.
+	$(PY) -m pip install --quiet -c constraints.txt 'transformers>=5,<6'
+# timm requires torchvision, which has no working CPU build here; only its
+# scheduler modules are used (loaded without timm/__init__), so no deps.
+	$(PY) -m pip install --quiet --no-deps 'timm>=1.0,<2'
+# paconvert needs astor, black==22.8.0 and isort==5.11.5, not torch or paddle.
+	$(PY) -m pip install --quiet -c constraints.txt paconvert
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 

@@ -6,26 +6,49 @@ standard library; the backends live in ``lrcore_torch``, ``lrcore_paddle`` and
 ``lrcore_optax``.
 """
 
-from lrcore._basic import Constant, Exponential, MultiStep, Stairs, Step
+from lrcore._basic import Constant, Exponential, MultiStep, PiecewiseConstant, Stairs, Step
 from lrcore._cawb import Cawb, CawbPlan
-from lrcore._compose import PerIteration
+from lrcore._compose import Join, PerIteration, Product
+from lrcore._config import Bool, Choice, Custom, Int, Ints, Real, Reals
 from lrcore._cosine import CosineAnnealing
-from lrcore._evaluate import Phase
-from lrcore._schedule import Config, Schedule, ScheduleLike, from_config, register, registered
+from lrcore._pieces import Family, Piece, family
+from lrcore._schedule import (
+    Config,
+    Nested,
+    NestedList,
+    Schedule,
+    ScheduleLike,
+    from_config,
+    register,
+    registered,
+)
 from lrcore._training import total_updates, updates_per_epoch
 from lrcore._warmup import Warmup, WarmupFactor, WarmupLinear
 from lrcore._yolox import YoloxStep, YoloxWarmCos
 
 __all__ = [
+    "Bool",
     "Cawb",
     "CawbPlan",
+    "Choice",
     "Config",
     "Constant",
     "CosineAnnealing",
+    "Custom",
     "Exponential",
+    "Family",
+    "Int",
+    "Ints",
+    "Join",
     "MultiStep",
+    "Nested",
+    "NestedList",
     "PerIteration",
-    "Phase",
+    "Piece",
+    "PiecewiseConstant",
+    "Product",
+    "Real",
+    "Reals",
     "Schedule",
     "ScheduleLike",
     "Stairs",
@@ -35,6 +58,7 @@ __all__ = [
     "WarmupLinear",
     "YoloxStep",
     "YoloxWarmCos",
+    "family",
     "from_config",
     "register",
     "registered",

@@ -1,18 +1,25 @@
-"""Constant and decay families: constant, step, multistep, exponential."""
+"""Constant and decay families: constant, piecewise_constant, step, multistep, exponential."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from lrcore import _config
-from lrcore._evaluate import Phase
-from lrcore._schedule import Schedule, constant_formula, register
+from lrcore import _families
+from lrcore._config import Int, Ints, Real, Reals
+from lrcore._pieces import Piece
+from lrcore._schedule import Schedule
 
 
-@register
-class Constant(Schedule):
+def saturating_power(base: float, exponent: int) -> float:
+    """``base ** exponent`` that saturates to ``inf`` instead of raising ``OverflowError``."""
+    try:
+        return base**exponent
+    except OverflowError:
+        return math.inf
+
+
+class Constant(Schedule, name="constant"):
     r"""A constant factor.
 
     .. math:: f(t) = \text{factor}
@@ -20,18 +27,41 @@ class Constant(Schedule):
     ``Constant()`` is the identity schedule (the base learning rate at every step).
     """
 
-    name = "constant"
+    factor: float = Real(minimum=0.0, default=1.0, doc="the factor at every step")
 
-    def __init__(self, factor: float = 1.0) -> None:
-        self.factor = _config.real(self.name, "factor", factor, minimum=0.0)
-        self._setup(factor=self.factor)
-
-    def _phases(self) -> Sequence[Phase]:
-        return [Phase(0, constant_formula(self.factor))]
+    def build(self) -> Sequence[Piece]:
+        return [Piece(0, _families.constant, (self.factor,))]
 
 
-@register
-class Step(Schedule):
+class PiecewiseConstant(Schedule, name="piecewise_constant"):
+    r"""``values[i]`` from ``boundaries[i - 1]`` on: a table of constants.
+
+    .. math:: f(t) = v_{\#\{b \in \text{boundaries} : b \le t\}}
+
+    ``f(0) = values[0]`` (``values[1]`` if a boundary is 0); past the last boundary
+    ``values[-1]`` holds.  Paddle's ``PiecewiseDecay`` (with ``base_lr = 1``) and the
+    primitive under ``multistep`` and optax's ``piecewise_constant_schedule``.
+    Evaluated by one search, whatever the number of pieces.
+    """
+
+    boundaries: Sequence[int] = Ints(minimum=0, doc="strictly increasing steps")
+    values: Sequence[float] = Reals(minimum=0.0, nonempty=True, doc="one more than boundaries")
+
+    def validate(self) -> None:
+        if len(self.values) != len(self.boundaries) + 1:
+            raise ValueError(
+                f"piecewise_constant: values must have len(boundaries) + 1 = "
+                f"{len(self.boundaries) + 1} items, got {len(self.values)}"
+            )
+
+    def build(self) -> Sequence[Piece]:
+        return [
+            Piece(start, _families.constant, (value,))
+            for start, value in zip((0, *self.boundaries), self.values, strict=True)
+        ]
+
+
+class Step(Schedule, name="step"):
     r"""Decay by ``gamma`` every ``step_size`` steps (torch ``StepLR``, Paddle ``StepDecay``).
 
     .. math:: f(t) = \gamma^{\lfloor t / \text{step\_size} \rfloor}
@@ -45,50 +75,44 @@ class Step(Schedule):
     0.25
     """
 
-    name = "step"
+    step_size: int = Int(minimum=1, doc="steps per decay")
+    gamma: float = Real(above=0.0, default=0.1, doc="the decay per stair")
 
-    def __init__(self, step_size: int, gamma: float = 0.1) -> None:
-        self.step_size = _config.integer(self.name, "step_size", step_size, minimum=1)
-        self.gamma = _config.real(self.name, "gamma", gamma, above=0.0)
-        self._setup(step_size=self.step_size, gamma=self.gamma)
-
-    def _phases(self) -> Sequence[Phase]:
-        log_gamma, step_size = math.log(self.gamma), self.step_size
-
-        def staircase(t: Any, xp: Any) -> Any:
-            return xp.exp(log_gamma * (t // step_size))
-
-        return [Phase(0, staircase)]
+    def build(self) -> Sequence[Piece]:
+        params = (math.log(self.gamma), self.step_size)
+        return [Piece(0, _families.staircase_exponential, params)]
 
 
-@register
-class MultiStep(Schedule):
+class MultiStep(Schedule, name="multistep"):
     r"""Decay by ``gamma`` at each milestone (torch ``MultiStepLR``, Paddle ``MultiStepDecay``).
 
     .. math:: f(t) = \gamma^{\#\{m \in \text{milestones} : m \le t\}}
 
-    ``f(0) = 1`` unless a milestone is 0.  Milestones must strictly increase.
-    A piecewise-constant schedule: one phase per milestone.
+    ``f(0) = 1`` unless a milestone is 0.  Milestones must not decrease; a
+    milestone repeated ``n`` times decays by ``gamma ** n`` there, as torch's
+    ``MultiStepLR`` does.  A constructor over :class:`PiecewiseConstant`.
     """
 
-    name = "multistep"
+    milestones: Sequence[int] = Ints(minimum=0, increasing="weak", doc="decay steps")
+    gamma: float = Real(above=0.0, default=0.1, doc="the decay per milestone")
 
-    def __init__(self, milestones: Iterable[int], gamma: float = 0.1) -> None:
-        self.milestones = _config.increasing_integers(
-            self.name, "milestones", milestones, minimum=0
-        )
-        self.gamma = _config.real(self.name, "gamma", gamma, above=0.0)
-        self._setup(milestones=self.milestones, gamma=self.gamma)
+    def build(self) -> Schedule:
+        boundaries = sorted(set(self.milestones))
+        counts = [sum(1 for m in self.milestones if m <= b) for b in boundaries]
+        values = [1.0] + [saturating_power(self.gamma, count) for count in counts]
+        return PiecewiseConstant(boundaries=boundaries, values=values)
 
-    def _phases(self) -> Sequence[Phase]:
-        return [Phase(0, constant_formula(1.0))] + [
-            Phase(milestone, constant_formula(self.gamma ** (count + 1)))
-            for count, milestone in enumerate(self.milestones)
-        ]
+    def validate(self) -> None:
+        # Decay past float range would make a factor of 0 or inf: refuse it here.
+        final = saturating_power(self.gamma, len(self.milestones))
+        if not math.isfinite(final):
+            raise ValueError(
+                f"multistep: gamma ** len(milestones) overflows (gamma={self.gamma!r}, "
+                f"{len(self.milestones)} milestones)"
+            )
 
 
-@register
-class Exponential(Schedule):
+class Exponential(Schedule, name="exponential"):
     r"""Decay by ``gamma`` every step (torch ``ExponentialLR``, Paddle ``ExponentialDecay``).
 
     .. math:: f(t) = \gamma^{t}
@@ -97,23 +121,13 @@ class Exponential(Schedule):
     growth rate (``gamma > 1``) saturates to ``inf`` rather than raising.
     """
 
-    name = "exponential"
+    gamma: float = Real(above=0.0, doc="the decay per step")
 
-    def __init__(self, gamma: float) -> None:
-        self.gamma = _config.real(self.name, "gamma", gamma, above=0.0)
-        self._setup(gamma=self.gamma)
-
-    def _phases(self) -> Sequence[Phase]:
-        log_gamma = math.log(self.gamma)
-
-        def exponential(t: Any, xp: Any) -> Any:
-            return xp.exp(log_gamma * t)
-
-        return [Phase(0, exponential)]
+    def build(self) -> Sequence[Piece]:
+        return [Piece(0, _families.exponential, (1.0, math.log(self.gamma)))]
 
 
-@register
-class Stairs(Schedule):
+class Stairs(Schedule, name="stairs"):
     r"""Climb by ``increment`` every ``step_size`` steps, from ``start``.
 
     .. math:: f(t) = \text{start} + \text{increment} \cdot \lfloor t / \text{step\_size} \rfloor
@@ -128,18 +142,10 @@ class Stairs(Schedule):
     2.0
     """
 
-    name = "stairs"
+    step_size: int = Int(minimum=1, doc="steps per stair")
+    increment: float = Real(minimum=0.0, doc="the climb per stair")
+    start: float = Real(minimum=0.0, default=0.0, doc="the factor on the first stair")
 
-    def __init__(self, step_size: int, increment: float, start: float = 0.0) -> None:
-        self.step_size = _config.integer(self.name, "step_size", step_size, minimum=1)
-        self.increment = _config.real(self.name, "increment", increment, minimum=0.0)
-        self.start = _config.real(self.name, "start", start, minimum=0.0)
-        self._setup(step_size=self.step_size, increment=self.increment, start=self.start)
-
-    def _phases(self) -> Sequence[Phase]:
-        start, increment, step_size = self.start, self.increment, self.step_size
-
-        def stairs(t: Any, xp: Any) -> Any:
-            return start + increment * (t // step_size)
-
-        return [Phase(0, stairs)]
+    def build(self) -> Sequence[Piece]:
+        params = (self.start, self.increment, self.step_size)
+        return [Piece(0, _families.staircase_linear, params)]

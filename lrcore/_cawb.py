@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from lrcore import _config
-from lrcore._evaluate import SCALAR_MATH, Phase
-from lrcore._schedule import Schedule, constant_formula, register
+from lrcore import _config, _families, _scalar_math
+from lrcore._config import Custom, Int, Real
+from lrcore._pieces import Family, Piece, family
+from lrcore._schedule import Schedule
 
 Curve = Callable[[Any, Any], Any]
 """``lf(x, gap) -> factor``: ``x`` the epoch within the segment, ``gap`` its width."""
@@ -91,7 +92,7 @@ class CawbPlan:
         """The factor the source's ``step()`` sets when its epoch counter is ``n``."""
         index = self.segment_of(n)
         return float(
-            self.scales[index] * self.curve(n - self.bounds[index], self.gaps[index], SCALAR_MATH)
+            self.scales[index] * self.curve(n - self.bounds[index], self.gaps[index], _scalar_math)
         )
 
     def held_factor(self) -> float:
@@ -147,8 +148,43 @@ class CawbCounters:
         return None
 
 
-@register
-class Cawb(Schedule):
+def _restart_epochs(owner: str, field: str, value: Any) -> tuple[int, ...]:
+    # Sorted into a new tuple: the source sorts the caller's list in place.
+    return tuple(sorted(_config.integers(owner, field, value, minimum=0)))
+
+
+def _curve(owner: str, field: str, value: Any) -> Curve | None:
+    if value is not None and not callable(value):
+        raise TypeError(f"{owner}: {field} must be a callable lf(x, gap) or None, got {value!r}")
+    return value  # type: ignore[no-any-return]
+
+
+@family
+def _cawb_cosine(
+    t: Any, xp: Any, scale: float, per_epoch: int, offset: int, gap: float, eta_min: float
+) -> Any:
+    x = t // per_epoch + offset
+    return scale * ((1.0 + xp.cos(x * math.pi / gap)) / 2.0 * (1.0 - eta_min) + eta_min)
+
+
+_CUSTOM_CURVES: dict[Any, Family] = {}
+
+
+def _custom_family(lf: Curve) -> Family:
+    """The segment formula around a custom ``lf`` (one family per curve)."""
+    cached = _CUSTOM_CURVES.get(lf)
+    if cached is None:
+
+        def custom(
+            t: Any, xp: Any, scale: float, per_epoch: int, offset: int, gap: float, eta_min: float
+        ) -> Any:
+            return scale * lf(t // per_epoch + offset, gap)
+
+        cached = _CUSTOM_CURVES[lf] = Family(custom, f"cawb_lf[{lf!r}]", 5)
+    return cached
+
+
+class Cawb(Schedule, name="cawb"):
     r"""CAWB (``CosineAnnealingWarmbootingLR``) as a factor per training iteration.
 
     ``f(it)`` is the factor the source's loop -- ``step_batch()`` before every batch,
@@ -175,91 +211,55 @@ class Cawb(Schedule):
     the run's last iteration (the source's depends on leftover state there).
 
     A custom ``lf(x, gap)`` must accept an integer array ``x`` to run on arrays (use
-    ``x.__array_namespace__()`` for its math); a schedule with ``lf`` has no JSON config.
+    ``x.__array_namespace__()`` for its math); a schedule with ``lf`` has no JSON config
+    (it pickles, with ``lf`` by reference).
     """
 
-    name = "cawb"
+    epochs: int = Int(minimum=1, doc="epochs of the run")
+    steps_per_epoch: int = Int(minimum=1, doc="iterations per epoch")
+    steps: Sequence[int] = Custom(_restart_epochs, default=(), doc="restart epochs")
+    step_scale: float = Real(above=0.0, default=0.8, doc="the scale of each next segment")
+    eta_min: float = Real(minimum=0.0, default=0.05, doc="the cosine's floor")
+    epoch_scale: float = Real(minimum=0.0, default=1.0, doc="widens every segment but the last")
+    warmup_epoch: int = Int(minimum=0, default=0, doc="epochs of per-batch warmup")
+    lf: Curve | None = Custom(_curve, default=None, doc="a custom curve lf(x, gap)")
 
-    def __init__(
-        self,
-        epochs: int,
-        steps_per_epoch: int,
-        steps: Sequence[int] = (),
-        step_scale: float = 0.8,
-        eta_min: float = 0.05,
-        epoch_scale: float = 1.0,
-        warmup_epoch: int = 0,
-        lf: Curve | None = None,
-    ) -> None:
-        self.plan = CawbPlan(
+    @property
+    def plan(self) -> CawbPlan:
+        """The validated segment arithmetic, shared with the stateful ports."""
+        return cast(CawbPlan, self.__dict__["_plan"])
+
+    def validate(self) -> None:
+        plan = CawbPlan(
             self.name,
-            epochs=epochs,
-            steps=steps,
-            step_scale=step_scale,
-            eta_min=eta_min,
-            epoch_scale=epoch_scale,
-            warmup_epoch=warmup_epoch,
-            lf=lf,
+            epochs=self.epochs,
+            steps=self.steps,
+            step_scale=self.step_scale,
+            eta_min=self.eta_min,
+            epoch_scale=self.epoch_scale,
+            warmup_epoch=self.warmup_epoch,
+            lf=self.lf,
         )
-        self.steps_per_epoch = _config.integer(
-            self.name, "steps_per_epoch", steps_per_epoch, minimum=1
-        )
-        params: dict[str, Any] = {
-            "epochs": self.plan.epochs,
-            "steps_per_epoch": self.steps_per_epoch,
-            "steps": self.plan.steps,
-            "step_scale": self.plan.step_scale,
-            "eta_min": self.plan.eta_min,
-            "epoch_scale": self.plan.epoch_scale,
-            "warmup_epoch": self.plan.warmup_epoch,
-        }
-        if lf is not None:
-            params["lf"] = lf
-        self._setup(**params)
+        object.__setattr__(self, "_plan", plan)
 
-    def to_config(self) -> dict[str, Any]:
-        if self.plan.lf is not None:
-            raise TypeError("cawb: a schedule with a custom lf has no JSON config")
-        return super().to_config()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        if self.plan.lf is None:
-            return super().__reduce__()
-        # lf pickles by reference (a module-level function), the rest by value.
-        return (_rebuild_cawb, (dict(self._params),))
-
-    def _phases(self) -> Sequence[Phase]:
+    def build(self) -> Sequence[Piece]:
         plan, per_epoch = self.plan, self.steps_per_epoch
         warmup_iters = plan.warmup_epoch * per_epoch
         end = plan.epochs * per_epoch
-
-        def ramp(t: Any, xp: Any) -> Any:
-            return t / warmup_iters
-
-        phases = [Phase(0, ramp)] if warmup_iters else [Phase(0, constant_formula(1.0))]
+        segment = _cawb_cosine if plan.lf is None else _custom_family(plan.lf)
+        pieces = [
+            Piece(0, _families.ratio, (0.0, 1.0, float(warmup_iters)))
+            if warmup_iters
+            else Piece(0, _families.constant, (1.0,))
+        ]
         for index in range(len(plan.gaps)):
             bound = plan.bounds[index]
             # Epoch e (>= 1, after warmup) trains with step() of counter n = e - 1.
             first_epoch = max(plan.warmup_epoch, 1) if index == 0 else bound + 2
             if first_epoch * per_epoch >= end:
                 break
-            phases.append(
-                Phase(
-                    first_epoch * per_epoch, self._segment_formula(index, first_epoch - 1 - bound)
-                )
-            )
-        phases.append(Phase(end, constant_formula(plan.held_factor())))
-        return phases
-
-    def _segment_formula(self, index: int, offset: int) -> Any:
-        plan, per_epoch = self.plan, self.steps_per_epoch
-        scale, gap = plan.scales[index], plan.gaps[index]
-
-        def segment(t: Any, xp: Any) -> Any:
-            return scale * plan.curve(t // per_epoch + offset, gap, xp)
-
-        return segment
-
-
-def _rebuild_cawb(params: dict[str, Any]) -> Cawb:
-    return Cawb(**params)
+            offset = first_epoch - 1 - bound
+            params = (plan.scales[index], per_epoch, offset, plan.gaps[index], plan.eta_min)
+            pieces.append(Piece(first_epoch * per_epoch, segment, params))
+        pieces.append(Piece(end, _families.constant, (plan.held_factor(),)))
+        return pieces

@@ -1,17 +1,169 @@
-"""Composition: run a schedule written in epochs on an iteration counter."""
+"""Composition as data: ``join``, ``product`` and ``per_iteration`` over piece tables.
+
+Each works on the pieces of its inner schedules, so a composite is again a
+piece table -- evaluated as fast as a primitive, serialised as nested configs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import bisect
+from collections.abc import Sequence
 from typing import Any
 
 from lrcore import _config
-from lrcore._evaluate import Formula, Phase
-from lrcore._schedule import Schedule, from_config, register
+from lrcore._config import Bool, Custom, Int
+from lrcore._pieces import Family, Piece, periodic
+from lrcore._schedule import Nested, NestedList, Schedule
+
+# Composite families are cached by their parts, so that equal compositions share
+# one family object and the evaluator groups their pieces together.
+_COMPOSITES: dict[tuple[Any, ...], Family] = {}
 
 
-@register
-class PerIteration(Schedule):
+def product_family(families: Sequence[Family]) -> Family:
+    """``prod_j f_j(t + offset_j)``, with params ``(offset_1, *p_1, offset_2, *p_2, ...)``."""
+    key = ("product", *families)
+    cached = _COMPOSITES.get(key)
+    if cached is not None:
+        return cached
+    parts = [(fam.fn, fam.arity) for fam in families]
+
+    def product(t: Any, xp: Any, *params: Any) -> Any:
+        value: Any = 1.0
+        position = 0
+        for fn, arity in parts:
+            offset = params[position]
+            local = t if isinstance(offset, int) and offset == 0 else t + offset
+            value = value * fn(local, xp, *params[position + 1 : position + 1 + arity])
+            position += 1 + arity
+        return value
+
+    name = "*".join(fam.name for fam in families)
+    result = _COMPOSITES[key] = Family(product, f"({name})", sum(1 + f.arity for f in families))
+    return result
+
+
+def epoch_family(inner: Family, staircase: bool) -> Family:
+    """``inner(t // B)`` (staircase) or ``inner(t / B)``, with params ``(B, *inner_params)``."""
+    key = ("epoch", inner, staircase)
+    cached = _COMPOSITES.get(key)
+    if cached is not None:
+        return cached
+    fn = inner.fn
+    if staircase:
+
+        def per_epoch(t: Any, xp: Any, steps_per_epoch: int, *params: Any) -> Any:
+            return fn(t // steps_per_epoch, xp, *params)
+
+    elif inner.period is None:
+
+        def per_epoch(t: Any, xp: Any, steps_per_epoch: int, *params: Any) -> Any:
+            return fn(t / steps_per_epoch, xp, *params)
+
+    else:
+        inner_period = inner.period
+
+        def per_epoch(t: Any, xp: Any, steps_per_epoch: int, *params: Any) -> Any:
+            # Reduce 32-bit iterations in integers first: the fractional epoch of a
+            # giant step is lost in float32 once divided.
+            t = periodic(t, steps_per_epoch * inner_period(*params))
+            return fn(t / steps_per_epoch, xp, *params)
+
+    kind = "//" if staircase else "/"
+    period = None
+    if inner.period is not None:
+        inner_period = inner.period
+
+        def period(steps_per_epoch: int, *params: Any) -> Any:
+            return steps_per_epoch * inner_period(*params)
+
+    name = f"{inner.name}(t{kind}B)"
+    result = _COMPOSITES[key] = Family(per_epoch, name, 1 + inner.arity, period)
+    return result
+
+
+def join_pieces(tables: Sequence[Sequence[Piece]], boundaries: Sequence[int]) -> list[Piece]:
+    """Schedule ``i`` from ``boundaries[i - 1]`` on, restarted at its own step 0 there."""
+    starts = (0, *boundaries)
+    ends = (*boundaries, None)
+    pieces: list[Piece] = []
+    for table, start, end in zip(tables, starts, ends, strict=True):
+        for piece in table:
+            begin = start + piece.start
+            if end is not None and begin >= end:
+                break
+            pieces.append(piece._replace(start=begin))
+    return pieces
+
+
+def product_pieces(tables: Sequence[Sequence[Piece]]) -> list[Piece]:
+    """The pointwise product: one piece per run where every factor keeps its piece."""
+    starts = sorted({piece.start for table in tables for piece in table})
+    pieces: list[Piece] = []
+    for start in starts:
+        active = [
+            table[bisect.bisect_right([p.start for p in table], start) - 1] for table in tables
+        ]
+        params: list[Any] = []
+        for piece in active:
+            params += [start - piece.start, *piece.params]
+        pieces.append(Piece(start, product_family([p.family for p in active]), tuple(params)))
+    return pieces
+
+
+def _boundaries(owner: str, field: str, value: Any) -> tuple[int, ...]:
+    return _config.integers(owner, field, value, minimum=1, increasing="strict")
+
+
+class Join(Schedule, name="join"):
+    r"""Schedules one after another: ``schedules[i]`` from ``boundaries[i - 1]`` on.
+
+    .. math::
+        f(t) = g_i(t - b_{i-1}) \quad\text{for } b_{i-1} \le t < b_i
+        \qquad (b_{-1} = 0)
+
+    Each schedule restarts at its own step 0 at its boundary: optax's
+    ``join_schedules`` and torch's ``SequentialLR``.  ``f(0) = g_0(0)``; past the
+    last boundary the last schedule runs on (and past its own end, as it does).
+    """
+
+    schedules: Sequence[Schedule] = NestedList(doc="the schedules, in order")
+    boundaries: Sequence[int] = Custom(_boundaries, doc="steps where the next one starts")
+
+    def validate(self) -> None:
+        if not self.schedules:
+            raise ValueError("join: schedules must not be empty")
+        if len(self.boundaries) != len(self.schedules) - 1:
+            raise ValueError(
+                f"join: needs len(schedules) - 1 = {len(self.schedules) - 1} boundaries, "
+                f"got boundaries={list(self.boundaries)!r}"
+            )
+
+    def build(self) -> list[Piece]:
+        return join_pieces([s.pieces for s in self.schedules], self.boundaries)
+
+
+class Product(Schedule, name="product"):
+    r"""The factors of several schedules multiplied: torch's ``ChainedScheduler``.
+
+    .. math:: f(t) = \prod_j g_j(t)
+
+    ``f(0) = prod g_j(0)``; past every end, the product of what each does there.
+    """
+
+    schedules: Sequence[Schedule] = NestedList(doc="the factors")
+
+    def validate(self) -> None:
+        if not self.schedules:
+            raise ValueError("product: schedules must not be empty")
+
+    def build(self) -> Schedule | list[Piece]:
+        if len(self.schedules) == 1:
+            return self.schedules[0]
+        return product_pieces([s.pieces for s in self.schedules])
+
+
+class PerIteration(Schedule, name="per_iteration"):
     r"""An epoch-indexed ``schedule`` driven by a per-iteration step counter.
 
     With ``B = steps_per_epoch`` and ``g`` the inner schedule (a Schedule or its config):
@@ -30,64 +182,22 @@ class PerIteration(Schedule):
     each epoch, while ``g``'s own staircases (``step``, ``stairs``, ``multistep``) stay
     staircases in epochs, since they floor the fractional epoch.
 
-    Built from ``g``'s phases as data: a phase of ``g`` starting at epoch ``s``
+    Built from ``g``'s pieces as data: a piece of ``g`` starting at epoch ``s``
     starts at iteration ``s * B`` and its formula sees the local epoch
-    (``t // B``, or ``t / B`` -- a float -- when continuous).  A periodic phase
-    (cosine) stays periodic with period ``B`` times as long.
+    (``t // B``, or ``t / B`` -- a float -- when continuous).
     """
 
-    name = "per_iteration"
+    schedule: Schedule = Nested(doc="the schedule, in epochs")
+    steps_per_epoch: int = Int(minimum=1, doc="iterations per epoch")
+    staircase: bool = Bool(default=True, doc="hold each epoch's value (else interpolate)")
 
-    def __init__(
-        self,
-        schedule: Schedule | Mapping[str, Any],
-        steps_per_epoch: int,
-        staircase: bool = True,
-    ) -> None:
-        if not isinstance(schedule, (Schedule, Mapping)):
-            raise TypeError(
-                f"{self.name}: schedule must be a Schedule or a config dict, got {schedule!r}"
-            )
-        self.schedule = from_config(schedule)
-        self.steps_per_epoch = _config.integer(
-            self.name, "steps_per_epoch", steps_per_epoch, minimum=1
-        )
-        if not isinstance(staircase, bool):
-            raise TypeError(
-                f"{self.name}: staircase must be True or False, got {staircase!r} "
-                f"({type(staircase).__name__})"
-            )
-        self.staircase = staircase
-        self._setup(
-            schedule=self.schedule, steps_per_epoch=self.steps_per_epoch, staircase=self.staircase
-        )
-
-    def _phases(self) -> Sequence[Phase]:
+    def build(self) -> list[Piece]:
         per_epoch = self.steps_per_epoch
         return [
-            Phase(
-                phase.start * per_epoch,
-                self._epoch_formula(phase.formula),
-                self._scaled_period(phase.period),
+            Piece(
+                piece.start * per_epoch,
+                epoch_family(piece.family, self.staircase),
+                (per_epoch, *piece.params),
             )
-            for phase in self.schedule.phases
+            for piece in self.schedule.pieces
         ]
-
-    def _epoch_formula(self, inner: Formula) -> Formula:
-        """``inner`` of the local epoch, from the local iteration ``t``."""
-        per_epoch = self.steps_per_epoch
-        if self.staircase:
-
-            def staircase(t: Any, xp: Any) -> Any:
-                return inner(t // per_epoch, xp)
-
-            return staircase
-
-        def continuous(t: Any, xp: Any) -> Any:
-            return inner(t / per_epoch, xp)
-
-        return continuous
-
-    def _scaled_period(self, period: int | None) -> int | None:
-        """The inner period in iterations: ``g`` repeats every ``period`` epochs."""
-        return None if period is None else period * self.steps_per_epoch

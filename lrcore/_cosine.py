@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import Any
 
-from lrcore import _config
-from lrcore._evaluate import Phase
-from lrcore._schedule import Schedule, register
+from lrcore import _families
+from lrcore._config import Int, Real
+from lrcore._pieces import Piece
+from lrcore._schedule import Schedule
 
 
-@register
-class CosineAnnealing(Schedule):
+class CosineAnnealing(Schedule, name="cosine_annealing"):
     r"""Cosine annealing from 1 to ``min_factor`` over ``T_max`` steps.
 
     .. math::
@@ -26,20 +24,10 @@ class CosineAnnealing(Schedule):
     exact for giant 32-bit steps (JAX's default) even in float32.
     """
 
-    name = "cosine_annealing"
+    T_max: int = Int(minimum=1, doc="steps from 1 down to min_factor")
+    min_factor: float = Real(minimum=0.0, default=0.0, doc="the floor, relative to base_lr")
 
-    def __init__(self, T_max: int, min_factor: float = 0.0) -> None:  # noqa: N803 (torch's name)
-        self.T_max = _config.integer(self.name, "T_max", T_max, minimum=1)
-        self.min_factor = _config.real(self.name, "min_factor", min_factor, minimum=0.0)
-        self._setup(T_max=self.T_max, min_factor=self.min_factor)
-
-    def _phases(self) -> Sequence[Phase]:
+    def build(self) -> Sequence[Piece]:
         half_range = (1.0 - self.min_factor) / 2.0
         midpoint = self.min_factor + half_range
-        angular = math.pi / self.T_max
-        period = 2 * self.T_max
-
-        def cosine(t: Any, xp: Any) -> Any:
-            return midpoint + half_range * xp.cos(angular * t)
-
-        return [Phase(0, cosine, period=period)]
+        return [Piece(0, _families.cosine, (midpoint, half_range, self.T_max))]

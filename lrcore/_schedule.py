@@ -1,22 +1,41 @@
-"""The Schedule base class, the registry of schedule names and ``from_config``."""
+"""The Schedule base class, the registry of schedule names and ``from_config``.
+
+A schedule declares each parameter once, as a field carrying its validator::
+
+    class Step(Schedule, name="step"):
+        step_size: int = Int(minimum=1)
+        gamma: float = Real(above=0.0, default=0.1)
+
+        def build(self) -> Sequence[Piece]:
+            return [Piece(0, staircase_exponential, (math.log(self.gamma), self.step_size))]
+
+Every subclass is a frozen dataclass: the constructor, ``==``, ``hash``, ``repr``,
+pickling and :meth:`Schedule.to_config` all follow from the fields.  Building
+validates each field, runs the cross-field hook :meth:`Schedule.validate`, and
+compiles :meth:`Schedule.build` -- a piece table, or another schedule (a named
+composite is only a constructor over primitives) -- so that a bad setting fails
+at construction, never at step 10,000.
+"""
 
 from __future__ import annotations
 
-import abc
-import bisect
-import inspect
+import dataclasses
 import numbers
+import operator
+import sys
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, TypeVar, Union
+from typing import Any, ClassVar, Union
 
-from lrcore._evaluate import (
-    SCALAR_MATH,
-    Phase,
-    array_namespace,
-    as_step,
-    evaluate_array,
-    signed_steps,
-)
+from lrcore import _config, _scalar_math
+from lrcore._pieces import Piece, Table, evaluate_array
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # pragma: no cover - Python 3.10
+
+    def dataclass_transform(**kwargs: Any) -> Any:
+        return lambda cls: cls
+
 
 Config = dict[str, Any]
 """A JSON-safe schedule description: ``{"name": ..., **params}``."""
@@ -26,28 +45,25 @@ ScheduleLike = Union["Schedule", Mapping[str, Any]]
 
 _REGISTRY: dict[str, type[Schedule]] = {}
 
-S = TypeVar("S", bound="type[Schedule]")
 
+def register(cls: type[Schedule]) -> type[Schedule]:
+    """Make ``cls`` buildable by ``from_config`` under ``cls.name``.
 
-def register(cls: S) -> S:
-    """Class decorator: make ``cls`` buildable by ``from_config`` under ``cls.name``."""
+    Subclasses declared with ``class X(Schedule, name="x")`` are registered already.
+    """
     name = cls.name
     if name in _REGISTRY and _REGISTRY[name] is not cls:
         raise ValueError(f"schedule name {name!r} is already registered to {_REGISTRY[name]}")
-    signature = inspect.signature(cls.__init__)
-    parameters = [p for p in signature.parameters.values() if p.name != "self"]
-    cls._fields = tuple(p.name for p in parameters)
-    cls._required = tuple(p.name for p in parameters if p.default is inspect.Parameter.empty)
     _REGISTRY[name] = cls
     return cls
 
 
 def registered() -> Mapping[str, type[Schedule]]:
-    """A read-only view of ``{config name: schedule class}``."""
+    """A copy of ``{config name: schedule class}``."""
     return dict(_REGISTRY)
 
 
-def from_config(config: ScheduleLike) -> Schedule:
+def from_config(config: ScheduleLike, *, where: str = "") -> Schedule:
     """Build a schedule from ``{"name": ..., **params}`` (nested configs included).
 
     >>> from_config({"name": "step", "step_size": 30, "gamma": 0.1})(60)
@@ -55,159 +71,221 @@ def from_config(config: ScheduleLike) -> Schedule:
 
     Raises ``ValueError`` for an unknown name, ``TypeError`` for unknown or missing
     parameters, and whatever the schedule's own validation raises for bad values.
+    ``where`` names the enclosing parameter in messages about a nested config.
     """
     if isinstance(config, Schedule):
         return config
+    context = f"{where}: " if where else ""
     if not isinstance(config, Mapping):
-        raise TypeError(f"a schedule config must be a dict, got {config!r}")
+        raise TypeError(f"{context}a schedule config must be a dict, got {config!r}")
     params = dict(config)
     name = params.pop("name", None)
     if not isinstance(name, str):
-        raise TypeError(f"a schedule config needs a string 'name', got {name!r} in {config!r}")
+        raise TypeError(
+            f"{context}a schedule config needs a string 'name', got {name!r} in {config!r}"
+        )
     cls = _REGISTRY.get(name)
     if cls is None:
         known = ", ".join(sorted(_REGISTRY))
-        raise ValueError(f"unknown schedule name {name!r}; known names: {known}")
-    unknown = [key for key in params if key not in cls._fields]
+        raise ValueError(f"{context}unknown schedule name {name!r}; known names: {known}")
+    fields, required = cls._fields, cls._required
+    unknown = [key for key in params if key not in fields]
     if unknown:
         raise TypeError(
-            f"{name}: unknown parameter {unknown[0]!r} (= {params[unknown[0]]!r}); "
-            f"parameters are {', '.join(cls._fields)}"
+            f"{context}{name}: unknown parameter {unknown[0]!r} (= {params[unknown[0]]!r}); "
+            f"parameters are {', '.join(fields)}"
         )
-    required = [field for field in cls._required if field not in params]
-    if required:
-        raise TypeError(f"{name}: missing required parameter {required[0]!r} in {config!r}")
+    missing = [field for field in required if field not in params]
+    if missing:
+        raise TypeError(f"{context}{name}: missing required parameter {missing[0]!r}")
     return cls(**params)
 
 
-class Schedule(abc.ABC):
+def _nested(owner: str, field: str, value: Any) -> Schedule:
+    if not isinstance(value, (Schedule, Mapping)):
+        raise TypeError(
+            f"{owner}: {field} must be a Schedule or a config dict, got "
+            f"{value!r} ({type(value).__name__})"
+        )
+    return from_config(value, where=f"{owner}.{field}")
+
+
+def _nested_list(owner: str, field: str, value: Any) -> tuple[Schedule, ...]:
+    items = _config._sequence(owner, field, value, "schedules")
+    return tuple(_nested(owner, f"{field}[{index}]", item) for index, item in enumerate(items))
+
+
+def Nested(*, default: Any = dataclasses.MISSING, doc: str = "") -> Any:  # noqa: N802
+    """A schedule parameter: a Schedule or its config (built and kept as a Schedule)."""
+    return _config._field(_nested, default, doc)
+
+
+def NestedList(*, default: Any = dataclasses.MISSING, doc: str = "") -> Any:  # noqa: N802
+    """A list of schedules (kept as a tuple of Schedules)."""
+    return _config._field(_nested_list, default, doc)
+
+
+@dataclass_transform(
+    frozen_default=True,
+    field_specifiers=(
+        _config.Int,
+        _config.Real,
+        _config.Bool,
+        _config.Choice,
+        _config.Ints,
+        _config.Reals,
+        _config.Custom,
+        Nested,
+        NestedList,
+    ),
+)
+class Schedule:
     """A learning-rate schedule: a pure function ``step -> factor`` of ``base_lr``.
 
     Step convention: ``schedule(k)`` is the factor in force for optimizer update
     ``k``, counted from 0 -- the value ``LambdaLR`` applies after ``k`` calls of
     ``scheduler.step()``.  ``lr(k) = base_lr * schedule(k)``.
 
-    ``schedule(step)`` accepts a Python or NumPy integer (returns a ``float``), or an
+    ``schedule(step)`` accepts a Python or NumPy integer (returns a ``float``), an
     integer array with ``__array_namespace__`` -- NumPy, or JAX including inside
-    ``jax.jit``/``jax.vmap`` -- and returns an array of factors of the same shape.
-    Negative steps raise ``ValueError`` for ints and NumPy arrays; under a JAX
-    trace they cannot raise and are evaluated as step 0.
+    ``jax.jit``/``jax.vmap`` -- (returns an array of factors of the same shape), or
+    a torch integer tensor (evaluated through NumPy, returned as a float64 tensor).
+    Negative steps raise ``ValueError``, except under a JAX trace, where nothing
+    can raise: there they are evaluated as step 0.
 
-    Subclasses validate their parameters in ``__init__``, pass them to
-    :meth:`_setup`, and describe themselves as phases in :meth:`_phases`.
+    Subclasses declare fields (see the module docstring), may override
+    :meth:`validate`, and implement :meth:`build`.
     """
 
-    name: ClassVar[str]
+    name: ClassVar[str] = ""
     _fields: ClassVar[tuple[str, ...]] = ()
     _required: ClassVar[tuple[str, ...]] = ()
+    _table: Table
 
-    _params: dict[str, Any]
-    _phase_list: tuple[Phase, ...]
-    _starts: list[int]
-    _formulas: list[Any]
+    def __init_subclass__(cls, *, name: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(frozen=True)(cls)
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        cls._fields = tuple(field.name for field in fields)
+        cls._required = tuple(
+            field.name
+            for field in fields
+            if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        )
+        if name is not None:
+            cls.name = name
+            register(cls)
 
-    def _setup(self, **params: Any) -> None:
-        """Record the validated parameters and precompute the phases."""
-        self._params = params
-        self._phase_list = _normalise(self._phases())
-        self._starts = [phase.start for phase in self._phase_list]
-        self._formulas = [phase.formula for phase in self._phase_list]
-        # The scalar path looks at the first and last phases without a search:
-        # most schedules have at most two phases.
-        self._first = self._formulas[0]
-        self._last = self._formulas[-1]
-        self._last_start = self._starts[-1]
-        self._second_start = self._starts[1] if len(self._starts) > 1 else 0
+    def __post_init__(self) -> None:
+        owner = self.name or type(self).__name__
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            check = field.metadata.get("check")
+            if check is not None:
+                object.__setattr__(
+                    self, field.name, check(owner, field.name, getattr(self, field.name))
+                )
+        self.validate()
+        built = self.build()
+        table = built._table if isinstance(built, Schedule) else Table(built)
+        object.__setattr__(self, "_table", table)
 
-    @abc.abstractmethod
-    def _phases(self) -> Sequence[Phase]:
-        """The schedule as phases; the first starts at 0, starts strictly increase."""
+    def validate(self) -> None:
+        """Rules across fields; raise ``ValueError`` naming the schedule and fields."""
+
+    def build(self) -> Schedule | Sequence[Piece]:
+        """The schedule as a piece table, or as another (primitive) schedule."""
+        raise NotImplementedError
 
     @property
-    def phases(self) -> tuple[Phase, ...]:
-        """The schedule as data: ``(start, formula)`` pieces; composition builds on them."""
-        return self._phase_list
+    def pieces(self) -> tuple[Piece, ...]:
+        """The schedule as data: its ``(start, family, params)`` pieces."""
+        return self._table.pieces
 
     def __call__(self, step: Any) -> Any:
         if step.__class__ is int:
-            last_start = self._last_start
-            if step >= last_start:
-                return self._last(step - last_start, SCALAR_MATH)
-            if step < self._second_start:
+            # The hot path: one or two comparisons before the search, since most
+            # schedules have at most two pieces.
+            table = self._table
+            piece = table.last
+            if step >= piece.start:
+                return piece.family.fn(step - piece.start, _scalar_math, *piece.params)
+            if step < table.second_start:
                 if step < 0:
-                    raise ValueError(f"step must be >= 0, got {step}")
-                return self._first(step, SCALAR_MATH)
-            index = bisect.bisect_right(self._starts, step) - 1
-            return self._formulas[index](step - self._starts[index], SCALAR_MATH)
+                    raise ValueError(f"{self.name}: step must be >= 0, got {step}")
+                piece = table.first
+                return piece.family.fn(step, _scalar_math, *piece.params)
+            return table.scalar(step)
+        return self._call_other(step)
+
+    def _call_other(self, step: Any) -> Any:
         if isinstance(step, numbers.Integral) and not isinstance(step, bool):
             return self(int(step))  # NumPy integer scalars: the int path, a float back
+        torch = sys.modules.get("torch")
+        if torch is not None and isinstance(step, torch.Tensor):
+            return self._call_torch(step, torch)
         if hasattr(step, "__array_namespace__"):
-            xp = array_namespace(step)
-            step = signed_steps(step, xp)
-            concrete = type(step).__module__ == "numpy"
-            if concrete and (step < 0).any():
-                raise ValueError(f"steps must be >= 0, got min {step.min()}")
-            return evaluate_array(self._phase_list, step, xp, clamp=not concrete)
-        return self(as_step(step))
+            return self._call_array(step)
+        if isinstance(step, (bool, float)) or not hasattr(step, "__index__"):
+            raise TypeError(
+                f"{self.name}: step must be an integer or an integer array, got "
+                f"{step!r} ({type(step).__name__})"
+            )
+        return self(operator.index(step))
+
+    def _call_array(self, steps: Any) -> Any:
+        xp = steps.__array_namespace__()
+        if not xp.isdtype(steps.dtype, "integral"):
+            raise TypeError(f"{self.name}: steps must be an integer array, got dtype {steps.dtype}")
+        if steps.dtype.itemsize < 4:
+            # Narrow steps would wrap the formulas' integer constants (200 in int8).
+            steps = xp.astype(steps, xp.int32)
+        elif xp.isdtype(steps.dtype, "unsigned integer"):
+            steps = xp.astype(steps, xp.int64)  # ``steps - start`` must not wrap around
+        if _is_traced(steps):
+            steps = xp.maximum(steps, 0)
+        elif bool(xp.any(steps < 0)):
+            raise ValueError(f"{self.name}: steps must be >= 0, got min {xp.min(steps)}")
+        return evaluate_array(self._table, steps, xp)
+
+    def _call_torch(self, step: Any, torch: Any) -> Any:
+        if step.dtype == torch.bool or step.is_floating_point() or step.is_complex():
+            raise TypeError(f"{self.name}: steps must be an integer tensor, got dtype {step.dtype}")
+        if step.ndim == 0:
+            return self(int(step))
+        values = self._call_array(step.detach().cpu().numpy())
+        return torch.from_numpy(values)
 
     def to_config(self) -> Config:
         """``{"name": ..., **params}``, JSON-safe; ``from_config`` rebuilds an equal schedule."""
+        if not self.name:
+            raise TypeError(f"{type(self).__name__} is not registered: it has no config")
         config: Config = {"name": self.name}
-        for key, value in self._params.items():
-            if isinstance(value, Schedule):
-                value = value.to_config()
-            elif isinstance(value, tuple):
-                value = list(value)
-            config[key] = value
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            config[field.name] = _to_json(self.name, field.name, getattr(self, field.name))
         return config
 
-    # Equality and hashing by parameters (nested schedules compare recursively,
-    # tuples hold the lists); unlike to_config this also covers callables (cawb's lf).
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Schedule):
-            return NotImplemented
-        return type(self) is type(other) and self._params == other._params
-
-    def __hash__(self) -> int:
-        return hash((type(self), tuple(self._params.items())))
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in self._params.items())
-        return f"{type(self).__name__}({args})"
-
-    def __reduce__(self) -> tuple[Any, tuple[Config]]:
-        # Formulas are closures, which do not pickle; the config rebuilds them.
-        return (from_config, (self.to_config(),))
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The piece table holds functions; the fields rebuild it (a custom
+        # callable such as CAWB's ``lf`` pickles by reference).
+        values = tuple(getattr(self, name) for name in self._fields)
+        return (_construct, (type(self), values))
 
 
-def _normalise(phases: Sequence[Phase]) -> tuple[Phase, ...]:
-    """Drop empty phases (a later phase with the same start wins) and check order."""
-    kept: list[Phase] = []
-    for phase in phases:
-        if kept and phase.start == kept[-1].start:
-            kept[-1] = phase
-        elif kept and phase.start < kept[-1].start:
-            raise ValueError(f"phase starts must increase, got {[p.start for p in phases]}")
-        else:
-            kept.append(phase)
-    if not kept or kept[0].start != 0:
-        raise ValueError(f"the first phase must start at step 0, got {[p.start for p in phases]}")
-    return tuple(kept)
+def _construct(cls: type[Schedule], values: tuple[Any, ...]) -> Schedule:
+    return cls(**dict(zip(cls._fields, values, strict=True)))
 
 
-def constant_formula(value: float) -> Any:
-    """A formula that is ``value`` at every step."""
-
-    def constant(t: Any, xp: Any) -> float:
+def _to_json(owner: str, field: str, value: Any) -> Any:
+    if isinstance(value, Schedule):
+        return value.to_config()
+    if isinstance(value, (tuple, list)):
+        return [_to_json(owner, field, item) for item in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    raise TypeError(f"{owner}: {field}={value!r} has no JSON config")
 
-    return constant
 
-
-def linear_formula(start: float, slope: float) -> Any:
-    """``start + slope * t``."""
-
-    def linear(t: Any, xp: Any) -> Any:
-        return start + slope * t
-
-    return linear
+def _is_traced(steps: Any) -> bool:
+    """Whether ``steps`` is a JAX tracer (its values are unknown: nothing can raise)."""
+    jax = sys.modules.get("jax")
+    return jax is not None and isinstance(steps, jax.core.Tracer)

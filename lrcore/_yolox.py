@@ -19,9 +19,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from lrcore import _config
-from lrcore._evaluate import Phase
-from lrcore._schedule import Schedule, constant_formula, register
+from lrcore import _families
+from lrcore._config import Int, Real
+from lrcore._pieces import Piece, family
+from lrcore._schedule import Schedule
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -29,8 +30,19 @@ def _clamp(value: float, low: float, high: float) -> float:
     return float(min(max(value, low), high))
 
 
-@register
-class YoloxWarmCos(Schedule):
+@family
+def _yolox_warm(t: Any, xp: Any, rise: float, warmup: float, start: float, lr: float) -> Any:
+    return (rise * (t / warmup) ** 2 + start) / lr
+
+
+@family
+def _yolox_cosine(
+    t: Any, xp: Any, min_lr: float, half: float, offset: float, length: float, lr: float
+) -> Any:
+    return (min_lr + half * (1.0 + xp.cos(math.pi * (t + offset) / length))) / lr
+
+
+class YoloxWarmCos(Schedule, name="yolox_warm_cos"):
     r"""YOLOX warm cosine (``yolox_warm_cos_lr``) as a factor of ``lr``.
 
     With ``T = total_iters``, ``m = min_lr`` and the source's derived settings
@@ -66,83 +78,77 @@ class YoloxWarmCos(Schedule):
     (2.5, 3, 18)
     """
 
-    name = "yolox_warm_cos"
+    lr: float = Real(above=0.0, doc="the peak learning rate (the base lr)")
+    min_lr: float = Real(minimum=0.0, doc="the final learning rate")
+    total_iters: int = Int(minimum=1, doc="T, the run's length")
+    warmup_iters_ratio: float = Real(minimum=0.0, default=0.1, doc="W = clamp(ratio * T, 1, 3)")
+    warmup_lr_ratio: float = Real(minimum=0.0, default=0.1, doc="the warmup start, over lr")
+    no_aug_iter_ratio: float = Real(minimum=0.0, default=0.3, doc="N = clamp(ratio * T, 1, 15)")
 
-    def __init__(
-        self,
-        lr: float,
-        min_lr: float,
-        total_iters: int,
-        warmup_iters_ratio: float = 0.1,
-        warmup_lr_ratio: float = 0.1,
-        no_aug_iter_ratio: float = 0.3,
-    ) -> None:
+    @property
+    def warmup_total_iters(self) -> float:
+        """The source's ``W``."""
+        return _clamp(self.warmup_iters_ratio * self.total_iters, 1, 3)
+
+    @property
+    def warmup_lr_start(self) -> float:
+        """The source's warmup start ``s``."""
+        return max(self.warmup_lr_ratio * self.lr, 1e-6)
+
+    @property
+    def no_aug_iter(self) -> float:
+        """The source's ``N``."""
+        return _clamp(self.no_aug_iter_ratio * self.total_iters, 1, 15)
+
+    @property
+    def cosine_start(self) -> int:
+        """The first integer step past warmup (``i > W``)."""
+        return math.floor(self.warmup_total_iters) + 1
+
+    @property
+    def flat_start(self) -> int:
+        """The first integer step in the flat tail (``i >= T - N``), not before the cosine."""
+        return max(math.ceil(self.total_iters - self.no_aug_iter), self.cosine_start)
+
+    @property
+    def cosine_length(self) -> float:
+        """The source's denominator ``T - W - N``, in its order.
+
+        It is > 0 whenever an integer step reaches the cosine: such an i has W < i
+        and i < fl(T - N), hence i < T - N exactly (rounding is monotone), so
+        fl(T - W) >= T - i > N and the final subtraction of two distinct floats is
+        positive.  No step can divide by 0.
+        """
+        return self.total_iters - self.warmup_total_iters - self.no_aug_iter
+
+    def validate(self) -> None:
         owner = self.name
-        self.lr = _config.real(owner, "lr", lr, above=0.0)
-        self.min_lr = _config.real(owner, "min_lr", min_lr, minimum=0.0)
-        self.total_iters = _config.integer(owner, "total_iters", total_iters, minimum=1)
-        self.warmup_iters_ratio = _config.real(
-            owner, "warmup_iters_ratio", warmup_iters_ratio, minimum=0.0
-        )
-        self.warmup_lr_ratio = _config.real(owner, "warmup_lr_ratio", warmup_lr_ratio, minimum=0.0)
-        self.no_aug_iter_ratio = _config.real(
-            owner, "no_aug_iter_ratio", no_aug_iter_ratio, minimum=0.0
-        )
-        total = self.total_iters
-        # The source's derived settings, with its exact float arithmetic.
-        self.warmup_total_iters = _clamp(self.warmup_iters_ratio * total, 1, 3)
-        self.warmup_lr_start = max(self.warmup_lr_ratio * self.lr, 1e-6)
-        self.no_aug_iter = _clamp(self.no_aug_iter_ratio * total, 1, 15)
         if not math.isfinite(self.warmup_lr_start):
             raise ValueError(
                 f"{owner}: warmup_lr_ratio * lr overflows "
-                f"(warmup_lr_ratio={warmup_lr_ratio!r}, lr={lr!r})"
+                f"(warmup_lr_ratio={self.warmup_lr_ratio!r}, lr={self.lr!r})"
             )
         if not math.isfinite(max(self.min_lr, self.warmup_lr_start) / self.lr):
             raise ValueError(
                 f"{owner}: min_lr / lr and max(warmup_lr_ratio * lr, 1e-6) / lr must be "
-                f"finite, got min_lr={min_lr!r}, warmup_lr_ratio={warmup_lr_ratio!r}, lr={lr!r}"
+                f"finite, got min_lr={self.min_lr!r}, warmup_lr_ratio={self.warmup_lr_ratio!r}, "
+                f"lr={self.lr!r}"
             )
-        # First integer step past warmup (i > W) and first in the flat tail (i >= T - N).
-        self.cosine_start = math.floor(self.warmup_total_iters) + 1
-        self.flat_start = max(math.ceil(total - self.no_aug_iter), self.cosine_start)
-        # The source's denominator, in its order.  It is > 0 whenever an integer step
-        # reaches the cosine: such an i has W < i and i < fl(T - N), hence i < T - N
-        # exactly (rounding is monotone), so fl(T - W) >= T - i > N and the final
-        # subtraction of two distinct floats is positive.  No step can divide by 0.
-        self.cosine_length = total - self.warmup_total_iters - self.no_aug_iter
-        self._setup(
-            lr=self.lr,
-            min_lr=self.min_lr,
-            total_iters=self.total_iters,
-            warmup_iters_ratio=self.warmup_iters_ratio,
-            warmup_lr_ratio=self.warmup_lr_ratio,
-            no_aug_iter_ratio=self.no_aug_iter_ratio,
-        )
 
-    def _phases(self) -> Sequence[Phase]:
+    def build(self) -> Sequence[Piece]:
         lr, min_lr = self.lr, self.min_lr
         warmup, start = self.warmup_total_iters, self.warmup_lr_start
-        rise = lr - start
-
         # Each formula is the source's expression over lr: lr * f(i) is the source's
         # value to an ulp or two.
-        def warm(t: Any, xp: Any) -> Any:
-            return (rise * (t / warmup) ** 2 + start) / lr
-
-        phases = [Phase(0, warm)]
+        pieces = [Piece(0, _yolox_warm, (lr - start, warmup, start, lr))]
         if self.cosine_start < self.flat_start:
             # Local step t = i - cosine_start, so i - W = t + offset exactly
             # (offset = cosine_start - W is exact: both lie in [1, 4]).
             offset = self.cosine_start - warmup
-            length, half = self.cosine_length, 0.5 * (lr - min_lr)
-
-            def cosine(t: Any, xp: Any) -> Any:
-                return (min_lr + half * (1.0 + xp.cos(math.pi * (t + offset) / length))) / lr
-
-            phases.append(Phase(self.cosine_start, cosine))
-        phases.append(Phase(self.flat_start, constant_formula(min_lr / lr)))
-        return phases
+            params = (min_lr, 0.5 * (lr - min_lr), offset, self.cosine_length, lr)
+            pieces.append(Piece(self.cosine_start, _yolox_cosine, params))
+        pieces.append(Piece(self.flat_start, _families.constant, (min_lr / lr,)))
+        return pieces
 
 
 def _stair(step: int, step_size: float) -> float:
@@ -150,8 +156,7 @@ def _stair(step: int, step_size: float) -> float:
     return float(step) // step_size
 
 
-@register
-class YoloxStep(Schedule):
+class YoloxStep(Schedule, name="yolox_step"):
     r"""YOLOX step decay (``step_lr``) as a factor of ``lr``: ``step_num`` stairs.
 
     .. math::
@@ -175,36 +180,39 @@ class YoloxStep(Schedule):
     ``d ** n`` in float64) match it exactly on every backend.
     """
 
-    name = "yolox_step"
+    lr: float = Real(above=0.0, doc="the initial learning rate (the base lr)")
+    min_lr: float = Real(minimum=0.0, doc="the last stair's learning rate")
+    total_iters: int = Int(minimum=1, doc="T, the run's length")
+    step_num: int = Int(minimum=2, default=10, doc="the number of stairs")
 
-    def __init__(self, lr: float, min_lr: float, total_iters: int, step_num: int = 10) -> None:
+    @property
+    def step_size(self) -> float:
+        """The source's stair width ``S = T / step_num`` (a float)."""
+        return self.total_iters / self.step_num
+
+    @property
+    def decay_rate(self) -> float:
+        """The source's ``d = (min_lr / lr) ** (1 / (step_num - 1))``."""
+        return float((self.min_lr / self.lr) ** (1 / (self.step_num - 1)))
+
+    def validate(self) -> None:
         owner = self.name
-        self.lr = _config.real(owner, "lr", lr, above=0.0)
-        self.min_lr = _config.real(owner, "min_lr", min_lr, minimum=0.0)
-        self.total_iters = _config.integer(owner, "total_iters", total_iters, minimum=1)
-        self.step_num = _config.integer(owner, "step_num", step_num, minimum=2)
-        # The source's derived settings, with its exact float arithmetic.
-        self.step_size = self.total_iters / self.step_num
         if self.step_size < 1:
             raise ValueError(
                 f"{owner}: step_size = total_iters / step_num must be >= 1, got "
-                f"total_iters={total_iters!r} / step_num={step_num!r} = {self.step_size!r}"
+                f"total_iters={self.total_iters!r} / step_num={self.step_num!r} = "
+                f"{self.step_size!r}"
             )
         ratio = self.min_lr / self.lr
         try:
-            self.decay_rate = ratio ** (1 / (self.step_num - 1))
             last = self.decay_rate ** _stair(self.total_iters, self.step_size)
         except OverflowError:
             last = math.inf
         if not (math.isfinite(ratio) and math.isfinite(last)):
             raise ValueError(
                 f"{owner}: min_lr is too large relative to lr for a finite factor "
-                f"(min_lr={min_lr!r}, lr={lr!r}, step_num={step_num!r})"
+                f"(min_lr={self.min_lr!r}, lr={self.lr!r}, step_num={self.step_num!r})"
             )
-        self.boundaries = self._boundaries()
-        self._setup(
-            lr=self.lr, min_lr=self.min_lr, total_iters=self.total_iters, step_num=self.step_num
-        )
 
     def _boundaries(self) -> tuple[int, ...]:
         """The first step of every stair ``n = 1 .. (T // S)``, by the source's ``//``."""
@@ -219,9 +227,13 @@ class YoloxStep(Schedule):
             boundaries.append(step)
         return tuple(boundaries)
 
-    def _phases(self) -> Sequence[Phase]:
+    @property
+    def boundaries(self) -> tuple[int, ...]:
+        """The first step of every stair ``n = 1 .. (T // S)``."""
+        return self._boundaries()
+
+    def build(self) -> Sequence[Piece]:
         size, rate = self.step_size, self.decay_rate
         # d ** (i // S) for the first step of each stair: the source's value there.
-        return [Phase(0, constant_formula(rate ** _stair(0, size)))] + [
-            Phase(step, constant_formula(rate ** _stair(step, size))) for step in self.boundaries
-        ]
+        starts = (0, *self._boundaries())
+        return [Piece(step, _families.constant, (rate ** _stair(step, size),)) for step in starts]

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lrcore
-from lrcore import Phase, Schedule
+from lrcore import Family, Piece, Schedule
 from tests.cases import CASE_IDS, CASES
 from tests.recipe_oracles import torchvision_warmup, transformers_linear
 
@@ -270,42 +270,41 @@ def test_growth_past_float_range_is_inf(config: dict[str, Any], step: int) -> No
 
 
 class Counting(Schedule):
-    """Wraps another schedule's phases with formulas that count their calls (not registered)."""
+    """Wraps another schedule's pieces with families that count their calls (not registered)."""
 
-    name = "counting"
+    inner: Schedule = lrcore.Nested()
 
-    def __init__(self, inner: Schedule) -> None:
-        self.inner = inner
-        self.calls = [0] * len(inner.phases)
-        self._setup(inner=inner)
+    def build(self) -> Sequence[Piece]:
+        families = list(dict.fromkeys(piece.family for piece in self.inner.pieces))
+        calls = [0] * len(families)
+        object.__setattr__(self, "calls", calls)
 
-    def _phases(self) -> Sequence[Phase]:
-        def counted(index: int, formula: Any) -> Any:
-            def wrapper(t: Any, xp: Any) -> Any:
-                self.calls[index] += 1
-                return formula(t, xp)
+        def counted(number: int, fam: Family) -> Family:
+            def wrapper(t: Any, xp: Any, *params: Any) -> Any:
+                self.calls[number] += 1  # type: ignore[attr-defined]
+                return fam.fn(t, xp, *params)
 
-            return wrapper
+            return Family(wrapper, fam.name, fam.arity)
 
-        return [
-            phase._replace(formula=counted(index, phase.formula))
-            for index, phase in enumerate(self.inner.phases)
-        ]
+        wrapped = {fam: counted(number, fam) for number, fam in enumerate(families)}
+        return [piece._replace(family=wrapped[piece.family]) for piece in self.inner.pieces]
 
 
 @pytest.mark.parametrize(("case_id", "config", "horizon"), CASES, ids=CASE_IDS)
-def test_array_path_calls_each_formula_once(
+def test_array_path_calls_each_family_once(
     case_id: str, config: dict[str, Any], horizon: int
 ) -> None:
-    """An array of 10**5 steps calls each phase formula exactly once (whole-array math);
-    an int step calls exactly one formula once. Values are unchanged by the wrapping."""
+    """An array of 10**5 steps calls each formula family exactly once (whole-array math),
+    however many pieces share it; an int step calls exactly one formula once. Values are
+    unchanged by the wrapping."""
     inner = lrcore.from_config(config)
     counting = Counting(inner)
+    families = len({piece.family for piece in inner.pieces})
     steps = np.arange(10**5)
     np.testing.assert_array_equal(counting(steps), inner(steps))
-    assert counting.calls == [1] * len(inner.phases)
+    assert counting.calls == [1] * families
     for step in (0, horizon // 3, horizon, 10**6):
-        counting.calls = [0] * len(inner.phases)
+        counting.calls[:] = [0] * families
         assert counting(step) == inner(step)
         assert sum(counting.calls) == 1
 
@@ -452,17 +451,17 @@ INNER_IDS = [case[0] for case in INNER_CASES]
 
 @pytest.mark.parametrize(("case_id", "config", "horizon"), INNER_CASES, ids=INNER_IDS)
 @pytest.mark.parametrize("warmup_steps", [1, 7])
-def test_warmup_phases_are_ramp_plus_shifted_inner(
+def test_warmup_pieces_are_ramp_plus_shifted_inner(
     case_id: Any, config: dict[str, Any], horizon: int, warmup_steps: int
 ) -> None:
-    """warmup(W, inner).phases is a ramp at 0 followed by inner's own phases shifted by W."""
+    """warmup(W, inner).pieces is a ramp at 0 followed by inner's own pieces shifted by W."""
     inner = lrcore.from_config(config)
     warmup = lrcore.Warmup(warmup_steps, inner, start_factor=0.2)
-    assert len(warmup.phases) == 1 + len(inner.phases)
-    assert warmup.phases[0].start == 0
-    assert [p.start for p in warmup.phases[1:]] == [warmup_steps + p.start for p in inner.phases]
-    for ours, theirs in zip(warmup.phases[1:], inner.phases, strict=True):
-        assert ours.formula is theirs.formula
+    assert len(warmup.pieces) == 1 + len(inner.pieces)
+    assert warmup.pieces[0].start == 0
+    assert [p.start for p in warmup.pieces[1:]] == [warmup_steps + p.start for p in inner.pieces]
+    for ours, theirs in zip(warmup.pieces[1:], inner.pieces, strict=True):
+        assert (ours.family, ours.params) == (theirs.family, theirs.params)
     for step in range(warmup_steps, warmup_steps + horizon + 1):
         assert warmup(step) == inner(step - warmup_steps)
 
@@ -471,10 +470,10 @@ def test_warmup_phases_are_ramp_plus_shifted_inner(
 def test_warmup_zero_is_the_inner_schedule(
     case_id: Any, config: dict[str, Any], horizon: int
 ) -> None:
-    """warmup(W=0, inner) has inner's phases and equals inner at every step (any start_factor)."""
+    """warmup(W=0, inner) has inner's pieces and equals inner at every step (any start_factor)."""
     inner = lrcore.from_config(config)
     warmup = lrcore.Warmup(0, inner, start_factor=0.5)
-    assert warmup.phases == inner.phases
+    assert warmup.pieces == inner.pieces
     steps = np.arange(horizon + 1)
     assert [warmup(k) for k in steps.tolist()] == [inner(k) for k in steps.tolist()]
     np.testing.assert_array_equal(warmup(steps), inner(steps))
@@ -494,9 +493,9 @@ NESTED = {
 
 
 def test_nested_warmup() -> None:
-    """warmup(warmup(cosine)) has phases at 0, 3, 8, matches the oracle and round-trips."""
+    """warmup(warmup(cosine)) has pieces at 0, 3, 8, matches the oracle and round-trips."""
     schedule = lrcore.from_config(NESTED)
-    assert [p.start for p in schedule.phases] == [0, 3, 8]
+    assert [p.start for p in schedule.pieces] == [0, 3, 8]
     reference = oracle(NESTED)
     steps = range(100)
     assert_matches_oracle([schedule(k) for k in steps], [reference(k) for k in steps])

@@ -178,7 +178,7 @@ def continue_run(scheduler: LRScheduler, start: int, horizon: int) -> list[float
 
 def resume_steps(config: Config, horizon: int) -> list[int]:
     """Steps to interrupt at: 0, 1, every phase boundary and its neighbour, mid, end."""
-    starts = [phase.start for phase in lrcore.from_config(config).phases]
+    starts = [phase.start for phase in lrcore.from_config(config).pieces]
     steps = {0, 1, horizon // 2, horizon - 1, horizon}
     for start in starts:
         steps.update({start - 1, start, start + 1})

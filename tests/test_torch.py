@@ -385,7 +385,7 @@ def test_list_length_must_match_groups(count: int) -> None:
 
 def resume_points(config: dict[str, Any], horizon: int) -> list[int]:
     """0, 1, every phase start (phase boundaries), the middle and the horizon (past the end)."""
-    starts = [phase.start for phase in lrcore.from_config(config).phases]
+    starts = [phase.start for phase in lrcore.from_config(config).pieces]
     return sorted({0, 1, *[s for s in starts if s <= horizon], horizon // 2, horizon})
 
 

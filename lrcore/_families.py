@@ -1,0 +1,68 @@
+"""The formula families shared by the schedules: each written once, as ``fn(t, xp, *params)``.
+
+``t`` is the step local to the piece (an int, an integer array, or a float array
+under a continuous ``per_iteration``), ``xp`` the math namespace
+(:mod:`lrcore._scalar_math` for ints, the array's namespace otherwise).  Families
+are written with the arithmetic of the natives they reproduce, in the same order,
+so that values agree to the last bit where the natives compute in float64.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from lrcore._pieces import family, periodic
+
+
+@family
+def constant(t: Any, xp: Any, value: float) -> Any:
+    """``value``."""
+    return value
+
+
+@family
+def affine(t: Any, xp: Any, start: float, slope: float) -> Any:
+    """``start + slope * t``."""
+    return start + slope * t
+
+
+@family
+def ratio(t: Any, xp: Any, offset: float, sign: float, denominator: float) -> Any:
+    """``(offset + sign * t) / denominator``: a ramp written as a recipe writes it."""
+    return (offset + sign * t) / denominator
+
+
+@family
+def exponential(t: Any, xp: Any, scale: float, log_rate: float) -> Any:
+    """``scale * exp(log_rate * t)``: ``scale * rate ** t`` with the log taken in float64.
+
+    float32 backends then lose no precision to the rate itself being rounded
+    (``0.999 ** 300`` in float32 is off by 1e-5).  Growth saturates to ``inf``.
+    """
+    return scale * xp.exp(log_rate * t)
+
+
+@family
+def staircase_exponential(t: Any, xp: Any, log_rate: float, step_size: int) -> Any:
+    """``exp(log_rate * (t // step_size))``: ``rate ** floor(t / step_size)``."""
+    return xp.exp(log_rate * (t // step_size))
+
+
+@family
+def staircase_linear(t: Any, xp: Any, start: float, increment: float, step_size: int) -> Any:
+    """``start + increment * (t // step_size)``."""
+    return start + increment * (t // step_size)
+
+
+@family(period=lambda midpoint, half_range, length: 2 * length)
+def cosine(t: Any, xp: Any, midpoint: float, half_range: float, length: int) -> Any:
+    """``midpoint + half_range * cos(pi * t / length)``; repeats every ``2 * length``."""
+    return midpoint + half_range * xp.cos((math.pi / length) * periodic(t, 2 * length))
+
+
+@family
+def blend(t: Any, xp: Any, start: float, length: int) -> Any:
+    """``start * (1 - t / length) + t / length``: torchvision's warmup factor."""
+    alpha = t / length
+    return start * (1 - alpha) + alpha
