@@ -11,6 +11,7 @@ from lrcore._cawb import Cawb, CawbPlan
 from lrcore._compose import Join, PerIteration, Product
 from lrcore._config import Bool, Choice, Custom, Int, Ints, Real, Reals
 from lrcore._cosine import CosineAnnealing
+from lrcore._interpolate import Cosine, Linear, Polynomial
 from lrcore._pieces import Family, Piece, family
 from lrcore._schedule import (
     Config,
@@ -33,6 +34,7 @@ __all__ = [
     "Choice",
     "Config",
     "Constant",
+    "Cosine",
     "CosineAnnealing",
     "Custom",
     "Exponential",
@@ -40,12 +42,14 @@ __all__ = [
     "Int",
     "Ints",
     "Join",
+    "Linear",
     "MultiStep",
     "Nested",
     "NestedList",
     "PerIteration",
     "Piece",
     "PiecewiseConstant",
+    "Polynomial",
     "Product",
     "Real",
     "Reals",

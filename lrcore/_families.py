@@ -66,3 +66,31 @@ def blend(t: Any, xp: Any, start: float, length: int) -> Any:
     """``start * (1 - t / length) + t / length``: torchvision's warmup factor."""
     alpha = t / length
     return start * (1 - alpha) + alpha
+
+
+@family
+def interpolate_linear(t: Any, xp: Any, start: float, end: float, steps: int) -> Any:
+    """``start + (end - start) * min(t, steps) / steps``: a ramp that holds ``end``."""
+    return start + (end - start) * (xp.minimum(t, steps) / steps)
+
+
+@family
+def interpolate_polynomial(
+    t: Any, xp: Any, start: float, end: float, steps: int, power: float
+) -> Any:
+    """``end + (start - end) * (1 - min(t, steps) / steps) ** power``; holds ``end``.
+
+    The remaining fraction is ``(steps - min(t, steps)) / steps``: the subtraction in
+    integers makes it exactly 0 at the end (XLA turns ``t / steps`` into
+    ``t * (1 / steps)``, whose float32 rounding would leave ``2e-8 ** power``).
+    """
+    return end + (start - end) * ((steps - xp.minimum(t, steps)) / steps) ** power
+
+
+@family
+def interpolate_cosine(
+    t: Any, xp: Any, start: float, end: float, steps: int, exponent: float
+) -> Any:
+    """``end + (start - end) * ((1 + cos(pi * min(t, steps) / steps)) / 2) ** exponent``."""
+    progress = xp.minimum(t, steps) / steps
+    return end + (start - end) * ((1.0 + xp.cos(math.pi * progress)) / 2.0) ** exponent

@@ -197,9 +197,11 @@ class _Layout:
         first = self.pieces[0]
         factors = first.family.fn(steps, xp, *first.params)
         for piece in self.pieces[1:]:
-            local = xp.maximum(steps - piece.start, 0)
+            reached = steps >= piece.start
+            # ``where`` rather than ``maximum``: unsigned steps before the start wrap.
+            local = xp.where(reached, steps - piece.start, 0)
             value = piece.family.fn(local, xp, *piece.params)
-            factors = xp.where(steps >= piece.start, value, factors)
+            factors = xp.where(reached, value, factors)
         return factors
 
     def _evaluate_search(self, steps: Any, xp: Any) -> Any:

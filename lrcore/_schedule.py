@@ -239,8 +239,8 @@ class Schedule:
         if steps.dtype.itemsize < 4:
             # Narrow steps would wrap the formulas' integer constants (200 in int8).
             steps = xp.astype(steps, xp.int32)
-        elif xp.isdtype(steps.dtype, "unsigned integer"):
-            steps = xp.astype(steps, xp.int64)  # ``steps - start`` must not wrap around
+        elif xp.isdtype(steps.dtype, "unsigned integer") and _has_int64(steps):
+            steps = xp.astype(steps, xp.int64)  # signed: ``steps - start`` cannot wrap
         if _is_traced(steps):
             steps = xp.maximum(steps, 0)
         elif bool(xp.any(steps < 0)):
@@ -283,6 +283,19 @@ def _to_json(owner: str, field: str, value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"{owner}: {field}={value!r} has no JSON config")
+
+
+def _has_int64(steps: Any) -> bool:
+    """Whether the steps' library has int64 (JAX only with ``jax_enable_x64``).
+
+    Without it, unsigned JAX steps stay unsigned: the evaluator never subtracts a
+    start from a step before it, so they cannot wrap, and uint32 steps beyond
+    ``2**31`` keep their value instead of turning negative.
+    """
+    jax = sys.modules.get("jax")
+    if jax is not None and isinstance(steps, jax.Array):
+        return bool(jax.config.read("jax_enable_x64"))
+    return True
 
 
 def _is_traced(steps: Any) -> bool:

@@ -189,7 +189,7 @@ def test_total_steps_below_warmup_steps(warmup: int, total: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["cosine", "Cosine_Annealing", "", "linear", "warmup_cosine", "StepLR"]
+    "name", ["cosin", "Cosine_Annealing", "", "lineer", "warmup_cosine_x", "StepLR"]
 )
 def test_unknown_schedule_name(name: str) -> None:
     """An unknown name raises ValueError quoting the name (and listing the known ones)."""
@@ -281,7 +281,7 @@ def test_missing_or_non_string_name(config: dict[str, Any]) -> None:
         ({"name": "multistep", "milestones": [9, 3]}, ValueError, ["milestones", "[9, 3]"]),
         ({"name": "exponential", "gamma": math.nan}, ValueError, ["gamma", "nan"]),
         ({"name": "step", "step_size": 2.0}, TypeError, ["step_size", "2.0"]),
-        ({"name": "cosine", "T_max": 10}, ValueError, ["'cosine'"]),
+        ({"name": "cosin", "T_max": 10}, ValueError, ["'cosin'"]),
         ({"name": "step", "step_size": 5, "gama": 0.1}, TypeError, ["'gama'", "0.1"]),
         ({"name": "step"}, TypeError, ["step_size"]),
         ({"T_max": 10}, TypeError, ["'name'"]),

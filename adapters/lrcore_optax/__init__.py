@@ -15,8 +15,9 @@ from typing import Any
 import jax.numpy as jnp
 
 from lrcore import Schedule, ScheduleLike, from_config
+from lrcore_optax._port import from_optax
 
-__all__ = ["OptaxSchedule", "to_optax"]
+__all__ = ["OptaxSchedule", "from_optax", "to_optax"]
 
 
 @dataclasses.dataclass(frozen=True)

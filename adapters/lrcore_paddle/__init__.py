@@ -15,8 +15,9 @@ from paddle.optimizer.lr import LRScheduler
 
 from lrcore import ScheduleLike, from_config
 from lrcore_paddle._cawb import CosineAnnealingWarmbootingLR
+from lrcore_paddle._port import from_paddle
 
-__all__ = ["CosineAnnealingWarmbootingLR", "ScheduleLR", "to_paddle"]
+__all__ = ["CosineAnnealingWarmbootingLR", "ScheduleLR", "from_paddle", "to_paddle"]
 
 
 class ScheduleLR(LRScheduler):

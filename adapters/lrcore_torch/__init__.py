@@ -17,8 +17,9 @@ from torch.optim.lr_scheduler import LambdaLR
 
 from lrcore import Schedule, ScheduleLike, from_config
 from lrcore_torch._cawb import CosineAnnealingWarmbootingLR
+from lrcore_torch._port import from_torch
 
-__all__ = ["CosineAnnealingWarmbootingLR", "ScheduleLR", "to_torch"]
+__all__ = ["CosineAnnealingWarmbootingLR", "ScheduleLR", "from_torch", "to_torch"]
 
 # LambdaLR keeps these as live objects, not state: the schedules are rebuilt
 # from their configs, never from a checkpoint's attribute dicts.
