@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from lrcore import _families
@@ -30,4 +31,5 @@ class CosineAnnealing(Schedule, name="cosine_annealing"):
     def build(self) -> Sequence[Piece]:
         half_range = (1.0 - self.min_factor) / 2.0
         midpoint = self.min_factor + half_range
-        return [Piece(0, _families.cosine, (midpoint, half_range, self.T_max))]
+        params = (midpoint, half_range, math.pi / self.T_max, 2 * self.T_max)
+        return [Piece(0, _families.cosine, params)]

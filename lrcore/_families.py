@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from lrcore import _scalar_math
 from lrcore._pieces import family, periodic
 
 
@@ -55,10 +56,15 @@ def staircase_linear(t: Any, xp: Any, start: float, increment: float, step_size:
     return start + increment * (t // step_size)
 
 
-@family(period=lambda midpoint, half_range, length: 2 * length)
-def cosine(t: Any, xp: Any, midpoint: float, half_range: float, length: int) -> Any:
-    """``midpoint + half_range * cos(pi * t / length)``; repeats every ``2 * length``."""
-    return midpoint + half_range * xp.cos((math.pi / length) * periodic(t, 2 * length))
+@family(period=lambda midpoint, half_range, angular, period: period)
+def cosine(t: Any, xp: Any, midpoint: float, half_range: float, angular: float, period: int) -> Any:
+    """``midpoint + half_range * cos(angular * t)``; repeats every ``period`` steps.
+
+    ``angular = pi / length`` and ``period = 2 * length`` for a cosine over ``length``.
+    """
+    if xp is not _scalar_math:  # Python ints compute in float64: nothing to reduce
+        t = periodic(t, period)
+    return midpoint + half_range * xp.cos(angular * t)
 
 
 @family

@@ -161,6 +161,12 @@ class Schedule:
     _fields: ClassVar[tuple[str, ...]] = ()
     _required: ClassVar[tuple[str, ...]] = ()
     _table: Table
+    _last_start: int
+    _last_fn: Any
+    _last_params: tuple[Any, ...]
+    _second_start: int
+    _first_fn: Any
+    _first_params: tuple[Any, ...]
 
     def __init_subclass__(cls, *, name: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -187,7 +193,17 @@ class Schedule:
         self.validate()
         built = self.build()
         table = built._table if isinstance(built, Schedule) else Table(built)
-        object.__setattr__(self, "_table", table)
+        fast = {
+            "_table": table,
+            "_last_start": table.last.start,
+            "_last_fn": table.last.family.fn,
+            "_last_params": table.last.params,
+            "_second_start": table.second_start,
+            "_first_fn": table.first.family.fn,
+            "_first_params": table.first.params,
+        }
+        for key, value in fast.items():
+            object.__setattr__(self, key, value)
 
     def validate(self) -> None:
         """Rules across fields; raise ``ValueError`` naming the schedule and fields."""
@@ -204,17 +220,15 @@ class Schedule:
     def __call__(self, step: Any) -> Any:
         if step.__class__ is int:
             # The hot path: one or two comparisons before the search, since most
-            # schedules have at most two pieces.
-            table = self._table
-            piece = table.last
-            if step >= piece.start:
-                return piece.family.fn(step - piece.start, _scalar_math, *piece.params)
-            if step < table.second_start:
+            # schedules have at most two pieces; the pieces' parts are unpacked at
+            # build time, so the only call here is the formula itself.
+            if step >= self._last_start:
+                return self._last_fn(step - self._last_start, _scalar_math, *self._last_params)
+            if step < self._second_start:
                 if step < 0:
                     raise ValueError(f"{self.name}: step must be >= 0, got {step}")
-                piece = table.first
-                return piece.family.fn(step, _scalar_math, *piece.params)
-            return table.scalar(step)
+                return self._first_fn(step, _scalar_math, *self._first_params)
+            return self._table.scalar(step)
         return self._call_other(step)
 
     def _call_other(self, step: Any) -> Any:
