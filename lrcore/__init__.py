@@ -11,8 +11,12 @@ from lrcore._cawb import Cawb, CawbPlan
 from lrcore._compose import Join, PerIteration, Product
 from lrcore._config import Bool, Choice, Custom, Int, Ints, Real, Reals
 from lrcore._cosine import CosineAnnealing
+from lrcore._cyclic import Cyclic, OneCycle, PaddleOneCycle
+from lrcore._decay import InverseTime, NaturalExp, Noam, PolynomialDecay
 from lrcore._interpolate import Cosine, Linear, Polynomial
+from lrcore._optax_like import ExponentialDecay, OptaxWarmupCosine, PiecewiseInterpolate, Sgdr
 from lrcore._pieces import Family, Piece, family
+from lrcore._restarts import CosineRestarts
 from lrcore._schedule import (
     Config,
     Nested,
@@ -23,7 +27,16 @@ from lrcore._schedule import (
     register,
     registered,
 )
+from lrcore._timm import TimmCosine, TimmMultiStep, TimmPoly, TimmStep, TimmTanh
 from lrcore._training import total_updates, updates_per_epoch
+from lrcore._transformers import (
+    HfCosine,
+    HfCosineWarmupWithMinLr,
+    HfCosineWithRestarts,
+    HfPolynomial,
+    InverseSqrt,
+    WarmupStableDecay,
+)
 from lrcore._warmup import Warmup, WarmupFactor, WarmupLinear
 from lrcore._yolox import YoloxStep, YoloxWarmCos
 
@@ -36,30 +49,53 @@ __all__ = [
     "Constant",
     "Cosine",
     "CosineAnnealing",
+    "CosineRestarts",
     "Custom",
+    "Cyclic",
     "Exponential",
+    "ExponentialDecay",
     "Family",
+    "HfCosine",
+    "HfCosineWarmupWithMinLr",
+    "HfCosineWithRestarts",
+    "HfPolynomial",
     "Int",
     "Ints",
+    "InverseSqrt",
+    "InverseTime",
     "Join",
     "Linear",
     "MultiStep",
+    "NaturalExp",
     "Nested",
     "NestedList",
+    "Noam",
+    "OneCycle",
+    "OptaxWarmupCosine",
+    "PaddleOneCycle",
     "PerIteration",
     "Piece",
     "PiecewiseConstant",
+    "PiecewiseInterpolate",
     "Polynomial",
+    "PolynomialDecay",
     "Product",
     "Real",
     "Reals",
     "Schedule",
     "ScheduleLike",
+    "Sgdr",
     "Stairs",
     "Step",
+    "TimmCosine",
+    "TimmMultiStep",
+    "TimmPoly",
+    "TimmStep",
+    "TimmTanh",
     "Warmup",
     "WarmupFactor",
     "WarmupLinear",
+    "WarmupStableDecay",
     "YoloxStep",
     "YoloxWarmCos",
     "family",

@@ -15,9 +15,16 @@ from paddle.optimizer.lr import LRScheduler
 
 from lrcore import ScheduleLike, from_config
 from lrcore_paddle._cawb import CosineAnnealingWarmbootingLR
+from lrcore_paddle._groups import to_paddle_groups
 from lrcore_paddle._port import from_paddle
 
-__all__ = ["CosineAnnealingWarmbootingLR", "ScheduleLR", "from_paddle", "to_paddle"]
+__all__ = [
+    "CosineAnnealingWarmbootingLR",
+    "ScheduleLR",
+    "from_paddle",
+    "to_paddle",
+    "to_paddle_groups",
+]
 
 
 class ScheduleLR(LRScheduler):

@@ -98,8 +98,12 @@ def replay_optax(pairs: Pairs, steps: int) -> list[list[float]]:
     import lrcore_optax
 
     counts = jnp.arange(steps, dtype=jnp.int32)
+    # One device-to-host copy per group: indexing a JAX array element by element
+    # would compile a new slicing op per length.
     return [
-        [float(v) for v in jax.jit(lrcore_optax.to_optax(schedule, base))(counts)]
+        np.asarray(
+            jax.jit(lrcore_optax.to_optax(schedule, base))(counts), dtype=np.float64
+        ).tolist()
         for base, schedule in pairs
     ]
 
