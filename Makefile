@@ -44,6 +44,7 @@ demo: install
 
 bench: install
 	$(PY) bench/bench_warmup_cosine.py
+	$(PY) bench/bench_pieces.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from lrcore import _scalar_math
 from lrcore._pieces import family, periodic
 
 
@@ -62,9 +61,15 @@ def cosine(t: Any, xp: Any, midpoint: float, half_range: float, angular: float, 
 
     ``angular = pi / length`` and ``period = 2 * length`` for a cosine over ``length``.
     """
-    if xp is not _scalar_math:  # Python ints compute in float64: nothing to reduce
-        t = periodic(t, period)
-    return midpoint + half_range * xp.cos(angular * t)
+    return midpoint + half_range * xp.cos(angular * periodic(t, period))
+
+
+@cosine.scalar
+def _cosine_scalar(
+    t: int, xp: Any, midpoint: float, half_range: float, angular: float, period: int
+) -> float:
+    # Python ints compute in float64: no reduction needed.
+    return midpoint + half_range * xp.cos(angular * t)  # type: ignore[no-any-return]
 
 
 @family

@@ -11,11 +11,13 @@ Evaluation costs what the number of *families* costs, not the number of pieces:
 
 * a Python ``int`` step (or a NumPy integer scalar) finds its piece with
   ``bisect`` and evaluates that one formula with :mod:`lrcore._scalar_math`;
-* an integer array finds each step's piece with ``searchsorted``, gathers the
-  per-piece parameters with ``take``, and evaluates each family once over the
-  whole array, selecting with ``where``.  Tables whose families each own a
-  single piece (a warmup then a cosine) skip the search: every piece is
-  evaluated on the clamped local step and ``where`` keeps the active one.
+* an integer array finds each step's piece (by comparing it with a few starts,
+  by looking it up in a table of buckets -- linear or by powers of two -- for
+  many, else with ``searchsorted``), gathers the per-piece parameters with
+  ``take``, and evaluates each family once over the whole array, selecting with
+  ``where``.  Tables whose families each own a single piece (a warmup then a
+  cosine) skip the search: every piece is evaluated on the clamped local step
+  and ``where`` keeps the active one.
 
 Families branch only on their configuration and on the step's *type* (the
 dtype, which is static under ``jax.jit``), never on its value.  Nothing here
@@ -25,6 +27,10 @@ imports a framework: the namespace comes from the steps' ``__array_namespace__``
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
+import types
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, overload
 
@@ -42,7 +48,7 @@ class Family:
     by their parts, so equal compositions are one object).
     """
 
-    __slots__ = ("arity", "fn", "name", "period")
+    __slots__ = ("arity", "fn", "name", "period", "scalar_fn")
 
     def __init__(
         self, fn: FamilyFn, name: str, arity: int, period: Callable[..., Any] | None = None
@@ -52,6 +58,19 @@ class Family:
         self.arity = arity
         # ``period(*params)``: the formula repeats every that many steps (see ``periodic``).
         self.period = period
+        # The same formula specialised to Python ints (see ``scalar``), if any.
+        self.scalar_fn: FamilyFn | None = None
+
+    def scalar(self, fn: FamilyFn) -> FamilyFn:
+        """Decorator: ``fn`` computes this family for Python int steps only.
+
+        For the hot scalar path: a family that must reduce 32-bit array steps (see
+        ``periodic``) can skip that test for ints, where it is never needed.
+        """
+        if fn.__code__.co_argcount != 2 + self.arity:
+            raise TypeError(f"{self!r}: the scalar form must take the same parameters")
+        self.scalar_fn = fn
+        return fn
 
     def __repr__(self) -> str:
         return f"<family {self.name}/{self.arity}>"
@@ -100,6 +119,30 @@ class Piece(NamedTuple):
         return self.family.fn(t, xp, *self.params)
 
 
+_CO_VARARGS = 0x04  # inspect.CO_VARARGS, without importing inspect
+
+
+def scalar_form(piece: Piece) -> Callable[[Any, Any], Any]:
+    """``piece``'s formula as ``f(t, xp)``, for the scalar path.
+
+    The family's function is copied with the piece's parameters as its argument
+    defaults: calling it costs one plain call, where ``fn(t, xp, *params)`` builds
+    an argument tuple each time (most of the scalar path's cost).  Functions taking
+    ``*params`` (composite families) get a closure instead.
+    """
+    fn = piece.family.scalar_fn or piece.family.fn
+    code = getattr(fn, "__code__", None)
+    if (
+        code is None
+        or code.co_flags & _CO_VARARGS
+        or code.co_kwonlyargcount
+        or code.co_argcount != 2 + len(piece.params)
+    ):
+        params = piece.params
+        return lambda t, xp: fn(t, xp, *params)
+    return types.FunctionType(code, fn.__globals__, fn.__name__, piece.params, fn.__closure__)
+
+
 def normalise(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
     """Drop pieces that never hold (a later piece with the same start wins); check order."""
     kept: list[Piece] = []
@@ -122,7 +165,7 @@ def normalise(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
 class Table:
     """A normalised piece table and its precomputed evaluation layouts."""
 
-    __slots__ = ("_layouts", "first", "last", "pieces", "second_start", "starts")
+    __slots__ = ("_layouts", "entries", "first", "last", "pieces", "second_start", "starts")
 
     def __init__(self, pieces: Sequence[Piece]) -> None:
         self.pieces = normalise(pieces)
@@ -131,12 +174,13 @@ class Table:
         self.last = self.pieces[-1]
         self.second_start = self.starts[1] if len(self.starts) > 1 else self.last.start
         self._layouts: dict[int, _Layout] = {}
+        # Plain tuples: unpacking one is cheaper than named-field lookups.
+        self.entries = [(piece.start, scalar_form(piece)) for piece in self.pieces]
 
     def scalar(self, step: int) -> float:
         """The factor at a non-negative Python int ``step``."""
-        index = bisect.bisect_right(self.starts, step) - 1
-        piece = self.pieces[index]
-        return piece.family.fn(step - piece.start, _scalar_math, *piece.params)  # type: ignore[no-any-return]
+        start, formula = self.entries[bisect_right(self.starts, step) - 1]
+        return formula(step - start, _scalar_math)  # type: ignore[no-any-return]
 
     def layout(self, largest: int) -> _Layout:
         """The layout for steps of a dtype whose largest value is ``largest``.
@@ -149,6 +193,89 @@ class Table:
         if layout is None:
             layout = self._layouts[count] = _Layout(self.pieces[:count])
         return layout
+
+
+# Finding each step's piece.  A binary search (``searchsorted``) costs a branch per
+# level and step: with a thousand starts it is most of an evaluation, and far more on
+# unsorted steps.  Longer tables instead look the step up in a table of buckets
+# (linear: ``step >> shift``; logarithmic: the exponent of ``float(step)``, for
+# geometric starts such as warm restarts) holding at most one start each, then make
+# one comparison: two gathers, whatever the number of pieces.  A few starts are
+# simply compared with every step (JAX fuses the comparisons into one loop).
+_COMPARE_MAX_NUMPY = 2
+_COMPARE_MAX_OTHER = 16
+_LINEAR_BUCKETS_MAX = 1 << 14
+
+
+class _Plan(NamedTuple):
+    """How steps of one dtype find their piece index: which search, with which tables."""
+
+    kind: str  # "compare", "linear", "log" or "search"
+    shift: int = 0  # linear: log2 of the bucket width; log: mantissa bits of the float
+    last: int = 0  # linear: the last bucket (later steps are clamped into it)
+    lo: tuple[int, ...] = ()  # per bucket: the index at its start, less one if no start inside
+    nxt: tuple[int, ...] = ()  # per bucket: the start inside it, else 0 (always passed)
+
+
+def _bucket_entry(starts: Sequence[int], low: int, high: int) -> tuple[int, int] | None:
+    """``(lo, nxt)`` for the bucket of steps ``[low, high)``, or None if it holds two starts."""
+    at_low = bisect.bisect_right(starts, low) - 1
+    inside = bisect.bisect_left(starts, high) - (at_low + 1)
+    if inside > 1:
+        return None
+    if inside == 1:
+        return at_low, starts[at_low + 1]
+    return at_low - 1, 0
+
+
+def _linear_plan(starts: Sequence[int]) -> _Plan | None:
+    gap = min(b - a for a, b in itertools.pairwise(starts))
+    shift = gap.bit_length() - 1  # buckets no wider than the smallest gap: one start each
+    last = starts[-1] >> shift
+    if last >= _LINEAR_BUCKETS_MAX:
+        return None
+    lo: list[int] = []
+    nxt: list[int] = []
+    for bucket in range(last + 1):
+        entry = _bucket_entry(starts, bucket << shift, (bucket + 1) << shift)
+        if entry is None:  # pragma: no cover - buckets are no wider than the smallest gap
+            return None
+        lo.append(entry[0])
+        nxt.append(entry[1])
+    return _Plan("linear", shift, last, tuple(lo), tuple(nxt))
+
+
+def _log_plan(starts: Sequence[int], mantissa: int, bias: int) -> _Plan | None:
+    """Buckets ``[2**e, 2**(e + 1))`` indexed by the biased exponent bits of ``float(step)``.
+
+    A step just below a power of two can round up to it in the float; that only
+    misplaces it if a start lies between the step and the power of two.
+    """
+    for start in starts[1:]:
+        power = 1 << (start - 1).bit_length()  # the smallest power of two >= start
+        exponent = power.bit_length() - 2  # of the bucket just below ``power``
+        if exponent - mantissa - 1 >= 0 and power - start + 1 <= 1 << (exponent - mantissa - 1):
+            return None
+    lo = [-1] * (bias + 65)  # exponent fields 1 .. bias - 1 (fractions) never occur
+    nxt = [0] * (bias + 65)
+    for exponent in range(65):
+        entry = _bucket_entry(starts, 1 << exponent, 2 << exponent)
+        if entry is None:
+            return None
+        lo[bias + exponent], nxt[bias + exponent] = entry
+    return _Plan("log", mantissa, 0, tuple(lo), tuple(nxt))
+
+
+def _plan(starts: Sequence[int], namespace: str, itemsize: int) -> _Plan:
+    count = len(starts) - 1  # starts[0] == 0 holds every step
+    if count <= (_COMPARE_MAX_NUMPY if namespace == "numpy" else _COMPARE_MAX_OTHER):
+        return _Plan("compare")
+    plan = _linear_plan(starts)
+    if plan is None and namespace in ("numpy", "jax.numpy"):  # arrays with ``.view``
+        # NumPy converts any steps to float64; JAX converts int32 steps to float32.
+        wide = namespace == "numpy" or itemsize == 8
+        plan = _log_plan(starts, 52, 1023) if wide else _log_plan(starts, 23, 127)
+    return _Plan("search") if plan is None else plan
 
 
 class _Layout:
@@ -184,6 +311,7 @@ class _Layout:
                         column[index] = value
                     slots.append(column)
             self.columns.append(slots)
+        self._plans: dict[tuple[str, int], _Plan] = {}
         self._arrays: dict[tuple[int, Any], Any] = {}
 
     def evaluate(self, steps: Any, xp: Any) -> Any:
@@ -206,18 +334,41 @@ class _Layout:
 
     def _evaluate_search(self, steps: Any, xp: Any) -> Any:
         arrays = self._as_arrays(xp, steps.dtype)
-        index = xp.searchsorted(arrays["starts"], steps, side="right") - 1
-        local = steps - xp.take(arrays["starts"], index)
-        family_index = xp.take(arrays["family"], index) if len(self.families) > 1 else None
+        take = arrays["take"]
+        index = self._index(steps, xp, arrays)
+        local = steps - take(arrays["starts"], index)
+        family_index = take(arrays["family"], index) if len(self.families) > 1 else None
         factors: Any = None
         for number, (fam, _) in enumerate(self.families):
             params = [
-                xp.take(column, index) if hasattr(column, "shape") else column
+                take(column, index) if hasattr(column, "shape") else column
                 for column in arrays["columns"][number]
             ]
             value = fam.fn(local, xp, *params)
             factors = value if factors is None else xp.where(family_index == number, value, factors)
         return factors
+
+    def _index(self, steps: Any, xp: Any, arrays: dict[str, Any]) -> Any:
+        """The index of each step's piece: the number of starts after the first <= the step."""
+        plan: _Plan = arrays["plan"]
+        if plan.kind == "compare":
+            index = xp.astype(steps >= self.starts[1], steps.dtype)
+            for start in self.starts[2:]:
+                index = index + (steps >= start)
+            return index
+        if plan.kind == "search":
+            if arrays["namespace"] == "jax.numpy":
+                # The default "scan" runs one loop per level; unrolled, XLA fuses the levels.
+                return xp.searchsorted(arrays["tail"], steps, side="right", method="scan_unrolled")
+            return xp.searchsorted(arrays["tail"], steps, side="right")
+        if plan.kind == "linear":
+            bucket = xp.minimum(steps >> plan.shift, plan.last)
+        else:
+            wide = plan.shift == 52
+            floats = xp.astype(steps, xp.float64 if wide else xp.float32)
+            bucket = floats.view(xp.int64 if wide else xp.int32) >> plan.shift
+        take = arrays["take"]
+        return take(arrays["lo"], bucket) + (steps >= take(arrays["nxt"], bucket))
 
     def _as_arrays(self, xp: Any, dtype: Any) -> dict[str, Any]:
         key = (id(xp), dtype)
@@ -225,6 +376,11 @@ class _Layout:
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         largest = xp.iinfo(dtype).max
+        namespace = getattr(xp, "__name__", "")
+        plan_key = (namespace, dtype.itemsize)
+        plan = self._plans.get(plan_key)
+        if plan is None:
+            plan = self._plans[plan_key] = _plan(self.starts, namespace, dtype.itemsize)
 
         def column_array(column: Param | list[Param]) -> Any:
             if not isinstance(column, list):
@@ -235,13 +391,27 @@ class _Layout:
                 return xp.asarray(column, dtype=dtype)
             return xp.asarray([float(value) for value in column])
 
+        take = xp.take
+        if namespace in ("numpy", "jax.numpy"):
+            # Every index is in range: "clip" spares JAX the masking of its default "fill".
+            take = functools.partial(xp.take, mode="clip")
         arrays = {
+            "namespace": namespace,
+            "take": take,
+            "plan": plan,
             "starts": xp.asarray(self.starts, dtype=dtype),
             "family": xp.asarray(self.family_of_piece, dtype=dtype),
             "columns": [[column_array(column) for column in slots] for slots in self.columns],
         }
+        if plan.kind == "search":
+            arrays["tail"] = xp.asarray(self.starts[1:], dtype=dtype)
+        elif plan.kind != "compare":
+            # Signed even for unsigned steps (JAX keeps uint32): ``lo`` holds -1.
+            signed = xp.isdtype(dtype, "signed integer")
+            arrays["lo"] = xp.asarray(plan.lo, dtype=dtype if signed else xp.int32)
+            arrays["nxt"] = xp.asarray(plan.nxt, dtype=dtype)
         # Concrete arrays are reused; JAX builds constants inside each trace anyway.
-        if type(arrays["starts"]).__module__.startswith("numpy"):
+        if namespace == "numpy":
             self._arrays[key] = arrays
         return arrays
 

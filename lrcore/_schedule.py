@@ -23,11 +23,12 @@ import dataclasses
 import numbers
 import operator
 import sys
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Union
 
 from lrcore import _config, _scalar_math
-from lrcore._pieces import Piece, Table, evaluate_array
+from lrcore._pieces import Piece, Table, evaluate_array, scalar_form
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
@@ -163,10 +164,10 @@ class Schedule:
     _table: Table
     _last_start: int
     _last_fn: Any
-    _last_params: tuple[Any, ...]
     _second_start: int
     _first_fn: Any
-    _first_params: tuple[Any, ...]
+    _starts: list[int]
+    _entries: list[tuple[int, Any]]
 
     def __init_subclass__(cls, *, name: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -196,11 +197,11 @@ class Schedule:
         fast = {
             "_table": table,
             "_last_start": table.last.start,
-            "_last_fn": table.last.family.fn,
-            "_last_params": table.last.params,
+            "_last_fn": scalar_form(table.last),
             "_second_start": table.second_start,
-            "_first_fn": table.first.family.fn,
-            "_first_params": table.first.params,
+            "_first_fn": scalar_form(table.first),
+            "_starts": table.starts,
+            "_entries": table.entries,
         }
         for key, value in fast.items():
             object.__setattr__(self, key, value)
@@ -223,12 +224,13 @@ class Schedule:
             # schedules have at most two pieces; the pieces' parts are unpacked at
             # build time, so the only call here is the formula itself.
             if step >= self._last_start:
-                return self._last_fn(step - self._last_start, _scalar_math, *self._last_params)
+                return self._last_fn(step - self._last_start, _scalar_math)
             if step < self._second_start:
                 if step < 0:
                     raise ValueError(f"{self.name}: step must be >= 0, got {step}")
-                return self._first_fn(step, _scalar_math, *self._first_params)
-            return self._table.scalar(step)
+                return self._first_fn(step, _scalar_math)
+            start, formula = self._entries[bisect_right(self._starts, step) - 1]
+            return formula(step - start, _scalar_math)
         return self._call_other(step)
 
     def _call_other(self, step: Any) -> Any:

@@ -577,7 +577,7 @@ def test_non_schedule_raises_type_error(bad: Any) -> None:
         ({"name": "cosine_annealing", "T_max": 10, "eta_min": 0.1}, TypeError, "eta_min"),
         ({"name": "multistep", "milestones": [5, 3]}, ValueError, "milestones"),
         ({"name": "warmup_linear", "warmup_steps": 9, "total_steps": 5}, ValueError, "total_steps"),
-        ({"name": "cosine"}, ValueError, "cosine"),
+        ({"name": "cosin"}, ValueError, "cosin"),
         ({"T_max": 10}, TypeError, "name"),
         (
             {"name": "warmup", "warmup_steps": 2, "schedule": {"name": "step", "step_size": -1}},
