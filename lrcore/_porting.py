@@ -1,0 +1,66 @@
+"""The registry behind ``from_torch`` and ``from_paddle``: one porter per native class.
+
+Framework-free: the adapters register their porters here, each from a
+``_port_*.py`` module of their package, loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
+
+
+class Porters(Generic[R]):
+    """Porters ``fn(native) -> R``, each for an exact class or a predicate.
+
+    ``package`` names the adapter package whose ``_port_*`` modules register
+    porters when imported; they are imported, in name order, on the first lookup.
+    """
+
+    def __init__(self, owner: str, package: str) -> None:
+        self.owner = owner
+        self.package = package
+        self._porters: list[tuple[Callable[[Any], bool], Callable[[Any], R]]] = []
+        self._loaded = False
+
+    def register(
+        self, match: type | Callable[[Any], bool]
+    ) -> Callable[[Callable[[Any], R]], Callable[[Any], R]]:
+        """Decorator: ``fn`` ports natives of class ``match`` (exactly: a subclass may
+        change the curve), or those for which ``match(native)`` is true."""
+        test: Callable[[Any], bool]
+        if isinstance(match, type):
+            cls = match
+
+            def test(native: Any) -> bool:
+                return type(native) is cls
+
+        else:
+            test = match
+
+        def decorator(fn: Callable[[Any], R]) -> Callable[[Any], R]:
+            self._porters.append((test, fn))
+            return fn
+
+        return decorator
+
+    def port(self, native: Any, supported: str) -> R:
+        """The first matching porter's result; a ``TypeError`` naming the class if none."""
+        if not self._loaded:
+            self._loaded = True
+            package = importlib.import_module(self.package)
+            for module in pkgutil.iter_modules(package.__path__):
+                if module.name.startswith("_port_"):
+                    importlib.import_module(f"{self.package}.{module.name}")
+        for test, fn in self._porters:
+            if test(native):
+                return fn(native)
+        cls = type(native)
+        raise TypeError(
+            f"{self.owner}: cannot port {cls.__module__}.{cls.__qualname__}: no closed form is "
+            f"known for this class (supported: {supported})"
+        )
