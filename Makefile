@@ -10,7 +10,7 @@ STAMP := $(VENV)/.lrcore-installed
 # build available locally, while a looser specifier pulls a multi-GB CUDA build.
 TORCH_PIN := torch==2.13.0
 
-.PHONY: install test lint typecheck demo bench clean
+.PHONY: install test lint typecheck demo bench fuzz clean
 
 install: $(STAMP)
 
@@ -45,6 +45,9 @@ demo: install
 bench: install
 	$(PY) bench/bench_warmup_cosine.py
 	$(PY) bench/bench_pieces.py
+
+fuzz: install
+	$(PY) bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ from lrcore._optax_like import ExponentialDecay, OptaxWarmupCosine, PiecewiseInt
 from lrcore._pieces import Family, Piece, family
 from lrcore._restarts import CosineRestarts
 from lrcore._schedule import (
+    MAX_DEPTH,
     Config,
     Nested,
     NestedList,
@@ -41,6 +42,7 @@ from lrcore._warmup import Warmup, WarmupFactor, WarmupLinear
 from lrcore._yolox import YoloxStep, YoloxWarmCos
 
 __all__ = [
+    "MAX_DEPTH",
     "Bool",
     "Cawb",
     "CawbPlan",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from lrcore import _config, _families, _scalar_math
+from lrcore._compose import declare_stairs
 from lrcore._config import Custom, Int, Real
 from lrcore._pieces import Family, Piece, family
 from lrcore._schedule import Schedule
@@ -28,7 +29,9 @@ class CawbPlan:
     with the restart epochs sorted and kept only strictly inside
     ``(warmup_epoch, epochs)``.  Segment ``i`` spans ``bounds[i] .. bounds[i + 1]``,
     its cosine runs over ``gap[i] = width + epoch_scale`` (no extension for the
-    last segment) and it is scaled by ``step_scale ** i``.
+    last segment) and it is scaled by ``step_scale ** i`` (the source's running
+    product).  A repeated restart epoch gives an empty segment ``[b, b]``: never
+    selected, but counted in the scales of the segments after it, as in the source.
     """
 
     def __init__(
@@ -60,20 +63,40 @@ class CawbPlan:
         inner = [s for s in self.steps if self.warmup_epoch < s < self.epochs]
         self.bounds = (self.warmup_epoch, *inner, self.epochs)
         last = len(self.bounds) - 2
-        for index in range(last + 1):
-            start, end = self.bounds[index], self.bounds[index + 1]
-            if end <= start:
-                what = "warmup_epoch >= epochs" if index == last else "duplicate restart epoch"
-                raise ValueError(
-                    f"{owner}: segment {index} [{start}, {end}] is empty ({what}: "
-                    f"epochs={self.epochs}, warmup_epoch={self.warmup_epoch}, "
-                    f"steps={list(self.steps)})"
-                )
+        if self.warmup_epoch >= self.epochs:
+            # The source's only segment would be empty or reversed: at warmup_epoch ==
+            # epochs its first step() divides 0 by 0.
+            raise ValueError(
+                f"{owner}: segment 0 [{self.warmup_epoch}, {self.epochs}] is empty "
+                f"(warmup_epoch >= epochs: epochs={self.epochs}, "
+                f"warmup_epoch={self.warmup_epoch}, steps={list(self.steps)})"
+            )
+        # A repeated restart epoch makes an empty segment [b, b] before the next one.  As in
+        # the source, it is never selected (``n <= b`` picks the segment ending at b) and
+        # nothing divides by its zero width, but it still counts: every later segment is
+        # scaled by one more step_scale.
         self.gaps = tuple(
             (self.bounds[i + 1] - self.bounds[i]) + (self.epoch_scale if i != last else 0)
             for i in range(last + 1)
         )
-        self.scales = tuple(self.step_scale**i for i in range(last + 1))
+        # The source's running product ``scale *= step_scale``, factor by factor, so the
+        # scales agree with it to the last bit (``step_scale ** i`` can differ by an ulp).
+        scales = [1.0]
+        for _ in range(last):
+            scales.append(scales[-1] * self.step_scale)
+        self.scales = tuple(scales)
+        # The last segment a step() inside the run selects (counter epochs - 2 sets the lr
+        # of the last epoch); later ones only ever set lrs past the run, which lrcore holds.
+        used = self.segment_of(max(self.epochs - 2, 0))
+        peak = max(1.0, self.eta_min) if lf is None else 1.0
+        if not math.isfinite(self.scales[used] * peak):
+            # The source's float product overflows to inf: it would train with an infinite
+            # (or, where the cosine reaches 0, a NaN) learning rate from that segment on.
+            raise ValueError(
+                f"{owner}: step_scale={self.step_scale!r} overflows: step_scale ** {used} "
+                f"(the scale of segment {used}, used in the run) times the curve's peak "
+                f"{peak!r} is not a finite factor"
+            )
 
     def curve(self, x: Any, gap: Any, xp: Any) -> Any:
         """The cosine of one segment (or the custom ``lf``), before scaling."""
@@ -159,6 +182,7 @@ def _curve(owner: str, field: str, value: Any) -> Curve | None:
     return value  # type: ignore[no-any-return]
 
 
+@declare_stairs  # the factor changes once per epoch
 @family
 def _cawb_cosine(
     t: Any, xp: Any, scale: float, per_epoch: int, offset: int, gap: float, eta_min: float
@@ -180,7 +204,7 @@ def _custom_family(lf: Curve) -> Family:
         ) -> Any:
             return scale * lf(t // per_epoch + offset, gap)
 
-        cached = _CUSTOM_CURVES[lf] = Family(custom, f"cawb_lf[{lf!r}]", 5)
+        cached = _CUSTOM_CURVES[lf] = declare_stairs(Family(custom, f"cawb_lf[{lf!r}]", 5))
     return cached
 
 
@@ -206,9 +230,13 @@ class Cawb(Schedule, name="cawb"):
     The source's quirks that follow from its code are kept: the first epoch after
     warmup uses the value computed at the end of the last warmup epoch (``x = -1``),
     and ``gap`` is widened by ``epoch_scale`` in every segment but the last.  Its bugs
-    are not: ``steps`` is not sorted in place, an empty segment is a ``ValueError``
+    are not: ``steps`` is not sorted in place, ``warmup_epoch >= epochs`` (an empty or
+    reversed only segment, a division by zero in the source) is a ``ValueError``, a
+    ``step_scale`` whose running product overflows to ``inf`` is a ``ValueError``
     naming it, and past the run (``it >= epochs * B``) the factor holds its value of
-    the run's last iteration (the source's depends on leftover state there).
+    the run's last iteration (the source's depends on leftover state there).  A
+    repeated restart epoch is accepted as the source runs it: its empty segment is
+    never selected, but it scales every later segment by one more ``step_scale``.
 
     A custom ``lf(x, gap)`` must accept an integer array ``x`` to run on arrays (use
     ``x.__array_namespace__()`` for its math); a schedule with ``lf`` has no JSON config
@@ -254,6 +282,8 @@ class Cawb(Schedule, name="cawb"):
         ]
         for index in range(len(plan.gaps)):
             bound = plan.bounds[index]
+            if index and bound == plan.bounds[index + 1]:
+                continue  # an empty segment (a repeated restart): never selected
             # Epoch e (>= 1, after warmup) trains with step() of counter n = e - 1.
             first_epoch = max(plan.warmup_epoch, 1) if index == 0 else bound + 2
             if first_epoch * per_epoch >= end:

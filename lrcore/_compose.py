@@ -10,14 +10,43 @@ import bisect
 from collections.abc import Sequence
 from typing import Any
 
-from lrcore import _config
+from lrcore import _config, _families
 from lrcore._config import Bool, Custom, Int
-from lrcore._pieces import Family, Piece, periodic
+from lrcore._pieces import Family, Piece, family, periodic
 from lrcore._schedule import Nested, NestedList, Schedule
 
 # Composite families are cached by their parts, so that equal compositions share
 # one family object and the evaluator groups their pieces together.
 _COMPOSITES: dict[tuple[Any, ...], Family] = {}
+
+# Families whose formula is constant within a piece, or changes only at integer local
+# steps (staircases): on the last epoch of such a piece a continuous view holds the
+# piece's value, so that the stairs of ``multistep`` stay stairs, like ``step``'s.
+_STAIRS: set[Family] = {
+    _families.constant,
+    _families.staircase_exponential,
+    _families.staircase_linear,
+}
+
+
+def declare_stairs(fam: Family) -> Family:
+    """Declare that ``fam``'s formula changes only at integer local steps (a staircase).
+
+    A continuous ``per_iteration`` then holds such a piece's value through its last
+    epoch rather than interpolating towards the next piece.
+    """
+    _STAIRS.add(fam)
+    return fam
+
+
+@family
+def _epoch_end(t: Any, xp: Any, value: float, change: float, steps_per_epoch: int) -> Any:
+    """The last epoch of a piece, seen continuously: ``value + change * (t + 1) / B``.
+
+    The piece starts at iteration ``(e - 1) B + 1``, so ``(t + 1) / B`` is the fraction of
+    the epoch ``e - 1 .. e`` elapsed; ``change`` is ``g(e) - g(e - 1)``, or 0 to hold.
+    """
+    return value + change * ((t + 1) / steps_per_epoch)
 
 
 def product_family(families: Sequence[Family]) -> Family:
@@ -40,6 +69,8 @@ def product_family(families: Sequence[Family]) -> Family:
 
     name = "*".join(fam.name for fam in families)
     result = _COMPOSITES[key] = Family(product, f"({name})", sum(1 + f.arity for f in families))
+    if all(fam in _STAIRS for fam in families):
+        _STAIRS.add(result)
     return result
 
 
@@ -79,6 +110,8 @@ def epoch_family(inner: Family, staircase: bool) -> Family:
 
     name = f"{inner.name}(t{kind}B)"
     result = _COMPOSITES[key] = Family(per_epoch, name, 1 + inner.arity, period)
+    if inner in _STAIRS or staircase:
+        _STAIRS.add(result)
     return result
 
 
@@ -166,25 +199,51 @@ class Product(Schedule, name="product"):
 class PerIteration(Schedule, name="per_iteration"):
     r"""An epoch-indexed ``schedule`` driven by a per-iteration step counter.
 
-    With ``B = steps_per_epoch`` and ``g`` the inner schedule (a Schedule or its config):
+    With ``B = steps_per_epoch``, ``g`` the inner schedule (a Schedule or its config)
+    and ``x = it / B`` the (fractional) epoch:
 
     .. math::
         f(it) = \begin{cases}
-            g(\lfloor it / B \rfloor) & \text{staircase} \\
-            g(it / B) & \text{otherwise (continuous)}
+            g(\lfloor x \rfloor) & \text{staircase} \\
+            g_k(x) & \text{continuous, } s_k \le x \le e_k - 1 \\
+            g(e_k - 1) + (g(e_k) - g(e_k - 1))\,(x - e_k + 1)
+                & \text{continuous, } e_k - 1 < x < e_k
         \end{cases}
 
     ``staircase=True`` (the default) changes the factor only at epoch boundaries:
     stepping this schedule once per iteration gives exactly the lr of stepping ``g``
     once per epoch, so ``step_size``, ``T_max``, milestones and warmup lengths of
-    ``g`` keep counting epochs.  ``staircase=False`` evaluates ``g`` at the
-    fractional epoch ``it / B``: a cosine or an exponential decays smoothly within
-    each epoch, while ``g``'s own staircases (``step``, ``stairs``, ``multistep``) stay
-    staircases in epochs, since they floor the fractional epoch.
+    ``g`` keep counting epochs.  ``f(0) = g(0)``; past ``g``'s end, ``g``'s behaviour,
+    stretched by ``B``.
 
-    Built from ``g``'s pieces as data: a piece of ``g`` starting at epoch ``s``
-    starts at iteration ``s * B`` and its formula sees the local epoch
-    (``t // B``, or ``t / B`` -- a float -- when continuous).
+    ``staircase=False`` is continuous: ``g`` uses piece ``k`` (formula ``g_k``) at the
+    integer epochs ``s_k .. e_k - 1``, and the view evaluates ``g_k`` at the fractional
+    epochs of that interval, ``s_k <= x <= e_k - 1`` -- never outside it.  Within the
+    last fraction of an epoch before the next piece, ``e_k - 1 < x < e_k``, the view
+    goes linearly from ``g(e_k - 1)`` to ``g(e_k)``; or, when ``g_k`` is a stair (a
+    constant piece of ``multistep``, ``piecewise_constant``, ``yolox_step``, or a
+    staircase formula), it holds ``g(e_k - 1)`` until the jump at ``e_k``.  So
+
+    * at every integer epoch the view equals ``g`` (``f(nB) = g(n)``);
+    * a schedule that is one formula -- ``cosine_annealing``, ``exponential``,
+      ``cosine``, ``linear``, ``polynomial``, ``step``, the last piece of any schedule --
+      is ``g(it / B)`` exactly, as smooth as its formula (``step`` and ``stairs`` floor
+      the epoch and stay staircases);
+    * between a piece and the next the view stays between ``g(e - 1)`` and ``g(e)``
+      and is continuous, except at the jumps of ``g``'s stairs: no formula is
+      extrapolated past the point where ``g`` leaves it (YOLOX's warm-up parabola,
+      which the source uses only up to ``i <= W``, is not pushed past its peak);
+    * a warm-up ramp into a schedule that starts where the ramp ends
+      (``warmup``, ``warmup_linear``) is the same straight line as before;
+    * restarts made of pieces (``cosine_restarts`` with ``T_mult > 1``, ``sgdr``,
+      joins) climb to the restart value during the last epoch of each cycle instead
+      of jumping; a restart that is one periodic formula (``cosine_restarts`` with
+      ``T_mult = 1``) is evaluated as that formula and jumps.
+
+    Built from ``g``'s pieces as data: a piece of ``g`` starting at epoch ``s`` starts
+    at iteration ``s * B`` and its formula sees the local epoch (``t // B``, or ``t / B``
+    -- a float -- when continuous); the last epoch of each piece but the last is one
+    more piece of a single shared family, from iteration ``(e - 1) B + 1`` to ``e B``.
     """
 
     schedule: Schedule = Nested(doc="the schedule, in epochs")
@@ -193,11 +252,16 @@ class PerIteration(Schedule, name="per_iteration"):
 
     def build(self) -> list[Piece]:
         per_epoch = self.steps_per_epoch
-        return [
-            Piece(
-                piece.start * per_epoch,
-                epoch_family(piece.family, self.staircase),
-                (per_epoch, *piece.params),
-            )
-            for piece in self.schedule.pieces
-        ]
+        inner = self.schedule
+        table = inner.pieces
+        pieces: list[Piece] = []
+        for index, piece in enumerate(table):
+            fam = epoch_family(piece.family, self.staircase)
+            pieces.append(Piece(piece.start * per_epoch, fam, (per_epoch, *piece.params)))
+            if self.staircase or per_epoch == 1 or index + 1 == len(table):
+                continue
+            end = table[index + 1].start
+            before, after = float(inner(end - 1)), float(inner(end))
+            change = 0.0 if piece.family in _STAIRS else after - before
+            pieces.append(Piece((end - 1) * per_epoch + 1, _epoch_end, (before, change, per_epoch)))
+        return pieces

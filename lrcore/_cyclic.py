@@ -17,31 +17,46 @@ from typing import Any
 
 from lrcore import _families
 from lrcore._config import Bool, Choice, Custom, Int, Real, integer
+from lrcore._families import saturating_exp
 from lrcore._pieces import Piece, family
 from lrcore._schedule import Schedule
 
 # --------------------------------------------------------------------------- cyclic
 
 
-def _narrow(t: Any) -> bool:
-    """Whether ``t`` is a 32-bit (or narrower) integer array (float32 math under JAX)."""
-    dtype = getattr(t, "dtype", None)
-    return dtype is not None and dtype.kind in "iu" and dtype.itemsize < 8
-
-
 def _cycle_position(t: Any, xp: Any, total: float, total_int: int) -> tuple[Any, Any]:
-    """torch's ``cycle = floor(1 + t / total)`` and ``x = 1 + t / total - cycle``."""
-    if _narrow(t):
-        # float32 cannot hold t / total to the last bits: split in integers first.
+    """torch's ``cycle = floor(1 + t / total)`` and ``x = 1 + t / total - cycle``.
+
+    In torch's float64 arithmetic wherever the steps divide into float64 -- Python
+    ints and NumPy arrays of any integer dtype (int32 too) -- so that every such path
+    gives the native's value to the last bit, even at 2**31 where ``t / total`` has
+    lost bits.  Only a float32 quotient (JAX without x64) is split in integers first,
+    since float32 cannot hold ``t / total`` at all (a branch on the dtype, static
+    under ``jax.jit``).
+    """
+    ratio = t / total
+    dtype = getattr(ratio, "dtype", None)
+    if dtype is not None and dtype.itemsize < 8:
         whole = t // total_int
         return whole + 1, (t - whole * total_int) / total
-    cycle = xp.floor(1 + t / total)
-    return cycle, 1.0 + t / total - cycle
+    cycle = xp.floor(1 + ratio)
+    return cycle, 1.0 + ratio - cycle
 
 
 def _triangle(x: Any, xp: Any, ratio: float, down: float) -> Any:
     """``x / ratio`` rising, ``(x - 1) / (ratio - 1)`` falling (``down = ratio - 1``)."""
     return xp.where(x <= ratio, x / ratio, (x - 1) / down)
+
+
+def _amplitude(height: Any, exponent: Any, xp: Any) -> Any:
+    """``height * exp(exponent)``, 0 where ``height`` is 0 even if the growth is ``inf``.
+
+    An exp_range growth (``gamma > 1``) saturates to ``inf`` at late steps; at the
+    bottom of the triangle the factor is ``min_factor`` (the natives raise
+    ``OverflowError`` there), never ``0 * inf = nan``.
+    """
+    scale = saturating_exp(exponent, xp)
+    return height * xp.where(height == 0.0, 1.0, scale)
 
 
 @family
@@ -59,7 +74,7 @@ def cyclic_by_cycle(
 ) -> Any:
     """``low + height * triangle * exp(log_rate * (cycle - shift))``."""
     cycle, x = _cycle_position(t, xp, total, total_int)
-    return low + height * _triangle(x, xp, ratio, down) * xp.exp(log_rate * (cycle - shift))
+    return low + _amplitude(height * _triangle(x, xp, ratio, down), log_rate * (cycle - shift), xp)
 
 
 @family
@@ -77,7 +92,7 @@ def cyclic_by_iteration(
 ) -> Any:
     """``low + height * triangle * exp(log_rate * (t - shift))``."""
     _, x = _cycle_position(t, xp, total, total_int)
-    return low + height * _triangle(x, xp, ratio, down) * xp.exp(log_rate * (t - shift))
+    return low + _amplitude(height * _triangle(x, xp, ratio, down), log_rate * (t - shift), xp)
 
 
 def _optional_down(owner: str, field: str, value: Any) -> int | None:
@@ -131,6 +146,16 @@ class Cyclic(Schedule, name="cyclic"):
     scale_mode: str | None = Custom(
         _optional_scale_mode, default=None, doc="'cycle', 'iterations' or None (mode's own)"
     )
+
+    def validate(self) -> None:
+        # A growing amplitude below min_factor drives the factor negative within a few
+        # steps (and to -inf): a factor must be >= 0.
+        if self.mode == "exp_range" and self.gamma > 1.0 and self.max_factor < self.min_factor:
+            raise ValueError(
+                f"cyclic: gamma={self.gamma!r} > 1 with max_factor={self.max_factor!r} < "
+                f"min_factor={self.min_factor!r} makes the factor negative (exp_range grows "
+                "the amplitude below min_factor)"
+            )
 
     @property
     def resolved_scale_mode(self) -> str:

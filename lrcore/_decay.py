@@ -7,6 +7,7 @@ same float/integer divisions), as a factor of the scheduler's ``learning_rate``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,6 +111,19 @@ class Noam(Schedule, name="noam"):
 
     d_model: float = Real(above=0.0, doc="the model width d (scales by d ** -0.5)")
     warmup_steps: float = Real(above=0.0, doc="the peak step W")
+
+    def validate(self) -> None:
+        # A tiny W overflows ``W ** -1.5`` (Paddle raises OverflowError computing it):
+        # refuse it by name, with the slope of the ramp it would make.
+        try:
+            slope = self.d_model**-0.5 * self.warmup_steps**-1.5
+        except OverflowError:
+            slope = math.inf
+        if not math.isfinite(slope):
+            raise ValueError(
+                f"noam: warmup_steps ** -1.5 * d_model ** -0.5 overflows, got "
+                f"warmup_steps={self.warmup_steps!r}, d_model={self.d_model!r}"
+            )
 
     def build(self) -> Sequence[Piece]:
         model_scale = self.d_model**-0.5

@@ -10,8 +10,10 @@ so that values agree to the last bit where the natives compute in float64.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
+from lrcore import _scalar_math
 from lrcore._pieces import family, periodic
 
 
@@ -33,6 +35,22 @@ def ratio(t: Any, xp: Any, offset: float, sign: float, denominator: float) -> An
     return (offset + sign * t) / denominator
 
 
+LOG_LARGEST = math.log(sys.float_info.max)
+"""``exp`` of anything above this is beyond float64 (``exp(LOG_LARGEST)`` is finite)."""
+
+
+def saturating_exp(x: Any, xp: Any) -> Any:
+    """``exp(x)``, ``inf`` past float64's range -- without NumPy's overflow warning.
+
+    Growth (``gamma > 1``) reaches ``inf`` at some late step; NumPy would warn there
+    (an error under ``-W error``), so the overflowing exponents are selected with
+    ``where`` instead of computed.  Python ints use the saturating ``math.exp``.
+    """
+    if xp is _scalar_math:
+        return xp.exp(x)
+    return xp.where(x > LOG_LARGEST, math.inf, xp.exp(xp.minimum(x, LOG_LARGEST)))
+
+
 @family
 def exponential(t: Any, xp: Any, scale: float, log_rate: float) -> Any:
     """``scale * exp(log_rate * t)``: ``scale * rate ** t`` with the log taken in float64.
@@ -40,13 +58,13 @@ def exponential(t: Any, xp: Any, scale: float, log_rate: float) -> Any:
     float32 backends then lose no precision to the rate itself being rounded
     (``0.999 ** 300`` in float32 is off by 1e-5).  Growth saturates to ``inf``.
     """
-    return scale * xp.exp(log_rate * t)
+    return scale * saturating_exp(log_rate * t, xp)
 
 
 @family
 def staircase_exponential(t: Any, xp: Any, log_rate: float, step_size: int) -> Any:
     """``exp(log_rate * (t // step_size))``: ``rate ** floor(t / step_size)``."""
-    return xp.exp(log_rate * (t // step_size))
+    return saturating_exp(log_rate * (t // step_size), xp)
 
 
 @family
@@ -68,8 +86,8 @@ def cosine(t: Any, xp: Any, midpoint: float, half_range: float, angular: float, 
 def _cosine_scalar(
     t: int, xp: Any, midpoint: float, half_range: float, angular: float, period: int
 ) -> float:
-    # Python ints compute in float64: no reduction needed.
-    return midpoint + half_range * xp.cos(angular * t)  # type: ignore[no-any-return]
+    # The phase of the reduced step: exact past the end, as on every other path.
+    return midpoint + half_range * xp.cos(angular * (t % period))  # type: ignore[no-any-return]
 
 
 @family

@@ -27,6 +27,7 @@ from lrcore import _config, _families
 from lrcore._basic import Constant
 from lrcore._compose import Join
 from lrcore._config import Bool, Choice, Custom, Int, Real, Reals
+from lrcore._families import saturating_exp
 from lrcore._interpolate import Cosine, Linear, Polynomial
 from lrcore._pieces import Piece, family
 from lrcore._schedule import NestedList, Schedule
@@ -48,7 +49,7 @@ def _exponential_decay(
     ``limit`` caps the exponent where the ceiling holds already, so that a growth
     evaluated at a giant step does not overflow on its way to the ceiling.
     """
-    grown = scale * xp.exp(xp.minimum(log_rate * (t / steps), limit))
+    grown = scale * saturating_exp(xp.minimum(log_rate * (t / steps), limit), xp)
     return xp.minimum(xp.maximum(grown, floor), ceiling)
 
 
@@ -64,7 +65,7 @@ def _exponential_decay_staircase(
     limit: float,
 ) -> Any:
     """``clip(scale * rate ** (t // steps), floor, ceiling)``."""
-    grown = scale * xp.exp(xp.minimum(log_rate * (t // steps), limit))
+    grown = scale * saturating_exp(xp.minimum(log_rate * (t // steps), limit), xp)
     return xp.minimum(xp.maximum(grown, floor), ceiling)
 
 

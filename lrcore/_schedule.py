@@ -46,6 +46,17 @@ ScheduleLike = Union["Schedule", Mapping[str, Any]]
 
 _REGISTRY: dict[str, type[Schedule]] = {}
 
+MAX_DEPTH = 32
+"""The deepest allowed nesting of schedules: a schedule with no nested schedule has
+depth 1, one holding others has 1 + the deepest of them (``warmup(per_iteration(step))``
+has depth 3).  Building anything deeper raises ``ValueError``.
+
+Equality, ``hash``, ``repr``, ``to_config``, pickling and ``copy.deepcopy`` all walk
+the nesting recursively, at up to ~5 Python frames per level: 32 levels stay far
+below Python's default recursion limit of 1,000 even when called from deep inside a
+training framework, while leaving room for any real composition (a handful of levels).
+"""
+
 
 def register(cls: type[Schedule]) -> type[Schedule]:
     """Make ``cls`` buildable by ``from_config`` under ``cls.name``.
@@ -79,6 +90,9 @@ def from_config(config: ScheduleLike, *, where: str = "") -> Schedule:
     context = f"{where}: " if where else ""
     if not isinstance(config, Mapping):
         raise TypeError(f"{context}a schedule config must be a dict, got {config!r}")
+    # Before building anything: building recurses once per level, and so would
+    # the messages quoting the config.
+    _check_config_depth(config, context)
     params = dict(config)
     name = params.pop("name", None)
     if not isinstance(name, str):
@@ -100,6 +114,46 @@ def from_config(config: ScheduleLike, *, where: str = "") -> Schedule:
     if missing:
         raise TypeError(f"{context}{name}: missing required parameter {missing[0]!r}")
     return cls(**params)
+
+
+def _check_config_depth(config: Mapping[str, Any], context: str) -> None:
+    """Raise ``ValueError`` if ``config`` nests schedules deeper than :data:`MAX_DEPTH`.
+
+    Iterative, so that a config nested (or cycling) arbitrarily deep fails here with a
+    ``ValueError``, never with a ``RecursionError``.  Every dict counts as a schedule
+    level (only schedule configs are dicts); lists are walked through, and a list or
+    dict nesting beyond ``3 * MAX_DEPTH`` containers is refused as well.
+    """
+    name = config.get("name")
+    label = name if isinstance(name, str) else "from_config"
+    stack: list[tuple[Any, int, int]] = [(config, 1, 1)]
+    while stack:
+        value, depth, containers = stack.pop()
+        if isinstance(value, Schedule):
+            reach = depth + value._depth - 1
+        elif isinstance(value, Mapping):
+            reach = depth
+            stack.extend((item, depth + 1, containers + 1) for item in value.values())
+        elif isinstance(value, (list, tuple)):
+            reach = 0
+            stack.extend((item, depth, containers + 1) for item in value)
+        else:
+            continue
+        if reach > MAX_DEPTH or containers > 3 * MAX_DEPTH:
+            raise ValueError(
+                f"{context}{label}: the config nests schedules more than MAX_DEPTH = "
+                f"{MAX_DEPTH} deep (lrcore.MAX_DEPTH; a schedule with no nested schedule "
+                "has depth 1)"
+            )
+
+
+def _depth(value: Any) -> int:
+    """The nesting depth of a field value: a schedule's, or the deepest in a sequence."""
+    if isinstance(value, Schedule):
+        return value._depth
+    if isinstance(value, (tuple, list)):
+        return max((item._depth for item in value if isinstance(item, Schedule)), default=0)
+    return 0
 
 
 def _nested(owner: str, field: str, value: Any) -> Schedule:
@@ -168,6 +222,7 @@ class Schedule:
     _first_fn: Any
     _starts: list[int]
     _entries: list[tuple[int, Any]]
+    _depth: int
 
     def __init_subclass__(cls, *, name: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -191,6 +246,13 @@ class Schedule:
                 object.__setattr__(
                     self, field.name, check(owner, field.name, getattr(self, field.name))
                 )
+        depth = 1 + max((_depth(getattr(self, name)) for name in self._fields), default=0)
+        if depth > MAX_DEPTH:
+            raise ValueError(
+                f"{owner}: nests schedules {depth} deep (itself and those inside it), more "
+                f"than MAX_DEPTH = {MAX_DEPTH} (lrcore.MAX_DEPTH)"
+            )
+        object.__setattr__(self, "_depth", depth)
         self.validate()
         built = self.build()
         table = built._table if isinstance(built, Schedule) else Table(built)
@@ -257,9 +319,12 @@ class Schedule:
             steps = xp.astype(steps, xp.int32)
         elif xp.isdtype(steps.dtype, "unsigned integer") and _has_int64(steps):
             steps = xp.astype(steps, xp.int64)  # signed: ``steps - start`` cannot wrap
-        if _is_traced(steps):
+        # Inside a JAX trace even a constant's comparison is traced: nothing can raise
+        # there, so negative steps are evaluated as step 0.
+        negative = steps if _is_traced(steps) else xp.any(steps < 0)
+        if _is_traced(negative):
             steps = xp.maximum(steps, 0)
-        elif bool(xp.any(steps < 0)):
+        elif bool(negative):
             raise ValueError(f"{self.name}: steps must be >= 0, got min {xp.min(steps)}")
         return evaluate_array(self._table, steps, xp)
 

@@ -37,6 +37,7 @@ from typing import Any
 
 from lrcore import _config, _scalar_math
 from lrcore._config import Bool, Custom, Int, Real
+from lrcore._families import LOG_LARGEST
 from lrcore._pieces import Family, Piece, family
 from lrcore._schedule import Schedule
 
@@ -63,6 +64,11 @@ def xp_pow(xp: Any, base: float, exponent: Any) -> Any:
             return base**exponent
         except OverflowError:
             return math.inf
+    if isinstance(base, float) and base > 1.0:
+        # Growth past float64's range is inf, selected rather than computed: NumPy's
+        # power would warn (an error under -W error) where Python's raises.
+        limit = (LOG_LARGEST - 1e-9) / math.log(base)
+        return xp.where(exponent > limit, math.inf, base ** xp.minimum(exponent, limit))
     return base**exponent
 
 
@@ -239,9 +245,12 @@ def timm_stairs(
 
     ``n`` is split as ``(t // a) * b + ((t % a) * b - shift) // a`` so that no product
     outgrows the steps' integers; it is timm's ``t // decay_t`` (see ``stair_ratio``).
+    The first term is a float: with ``decay_t < 1`` the stair count of a 32-bit step
+    (``t * b / a``) outgrows 32-bit integers (it is exact in float64 below 2**53).
     """
     now = t + offset
-    n = (now // numerator) * denominator + ((now % numerator) * denominator - shift) // numerator
+    whole = (now // numerator) * (denominator * 1.0)
+    n = whole + ((now % numerator) * denominator - shift) // numerator
     # ``shift`` makes it -1 at t = 0 only (the count of m >= 1 with m a / b < t).
     n = xp.maximum(n, 0)
     return base * xp_pow(xp, rate, n) / scale

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lrcore import _families
+from lrcore._compose import declare_stairs
 from lrcore._config import Int, Real
 from lrcore._pieces import Piece, family
 from lrcore._schedule import Schedule
@@ -156,6 +157,88 @@ def _stair(step: int, step_size: float) -> float:
     return float(step) // step_size
 
 
+# The source's stair index ``float(i) // S`` in closed form.  With ``S = fl(T / N)``
+# and ``T / N = T' / N'`` in lowest terms, ``float(i) // S`` is the exact floor of
+# ``i / S`` (CPython's float ``//`` is exact), which equals
+# ``max(0, (i N' - shift) // T')`` for every ``0 <= i <= T``, where ``shift`` is 1
+# when ``S`` rounded up (then ``i / S`` falls just short of every exact multiple
+# ``k T / N``) and 0 otherwise.  ``YoloxStep._closed_form`` proves it for the
+# configuration at build time (see there).  The float32 estimate below is corrected
+# with an exact integer remainder, so 32-bit steps get the exact index as well (within
+# the documented range).
+
+
+def _stair_index(
+    t: Any, xp: Any, total: int, size: float, steps: int, periods: int, shift: int
+) -> Any:
+    """``float(min(t, T)) // S``: the source's stair at step ``t``, exactly."""
+    if isinstance(t, int):
+        return max(0, (min(t, total) * steps - shift) // periods)
+    if isinstance(t, float):  # a fractional epoch (continuous per_iteration)
+        return min(t, float(total)) // size
+    dtype = t.dtype
+    if dtype.kind == "f":
+        return xp.minimum(t, float(total)) // size
+    wide = dtype.itemsize >= 8 or getattr(xp, "__name__", "") == "numpy"
+    if wide and dtype.itemsize < 8:
+        t = xp.astype(t, xp.int64)  # NumPy computes in float64 anyway: exact int64 too
+    largest = int(xp.iinfo(t.dtype).max)
+    i = xp.minimum(t, total) if total <= largest else t
+    q = i // periods
+    r = i - q * periods  # in [0, T'): the remainder within one period of N' stairs
+    if wide:
+        n = q * steps + (r * steps - shift) // periods  # r * N' < T' N' < 2**62: no overflow
+        return xp.astype(xp.maximum(n, 0), xp.float64)
+    # 32-bit steps (JAX without x64): r * N' may exceed int32.  Estimate r N' / T' in
+    # float32, then correct it with the exact remainder r N' - x T', computed in wrapping
+    # int32 arithmetic: exact while the true remainder fits (see YoloxStep's docstring).
+    r = xp.astype(r, xp.int32)
+    x = xp.astype(xp.floor(xp.astype(r, xp.float32) * (steps / periods)), xp.int32)
+    remainder = r * steps - x * periods
+    x = x + (remainder - shift) // periods
+    n = xp.astype(q, xp.float32) * steps + xp.astype(x, xp.float32)
+    return xp.maximum(n, 0.0)
+
+
+@declare_stairs
+@family
+def _yolox_stairs(
+    t: Any,
+    xp: Any,
+    rate: float,
+    log_rate: float,
+    total: int,
+    size: float,
+    steps: int,
+    periods: int,
+    shift: int,
+) -> Any:
+    n = _stair_index(t, xp, total, size, steps, periods, shift)
+    if isinstance(n, (int, float)):
+        return rate ** float(n)  # the source's own float power
+    if n.dtype.itemsize >= 8:
+        return xp.pow(rate, n) if hasattr(xp, "pow") else xp.power(rate, n)
+    # float32: the rate's own rounding would grow with n (see _families.exponential).
+    return xp.exp(log_rate * n)
+
+
+@_yolox_stairs.scalar
+def _yolox_stairs_scalar(
+    t: int,
+    xp: Any,
+    rate: float,
+    log_rate: float,
+    total: int,
+    size: float,
+    steps: int,
+    periods: int,
+    shift: int,
+) -> float:
+    # The hot int path: the source's d ** float(i // S), in exact integers.
+    n = (min(t, total) * steps - shift) // periods
+    return rate ** float(n if n > 0 else 0)  # type: ignore[no-any-return]
+
+
 class YoloxStep(Schedule, name="yolox_step"):
     r"""YOLOX step decay (``step_lr``) as a factor of ``lr``: ``step_num`` stairs.
 
@@ -175,9 +258,16 @@ class YoloxStep(Schedule, name="yolox_step"):
     schedule refuses to be built.  ``min_lr = 0`` is allowed (``d = 0``: the
     factor is 1 on the first stair, then 0).
 
-    The stair boundaries are found when the schedule is built by evaluating the
-    source's ``float(i) // S``, so the phases (one per stair, values
-    ``d ** n`` in float64) match it exactly on every backend.
+    One piece whatever ``step_num``: the stair index ``float(i) // S`` is computed in
+    closed form, as ``max(0, (i N' - s) // T')`` with ``T' / N' = T / step_num`` in
+    lowest terms and ``s = 1`` when the float ``S`` rounded up (else 0) -- exactly the
+    source's index at every integer step, proved for each configuration when it is
+    built.  Build and evaluation cost do not grow with ``step_num``.  Exact on Python
+    ints and 64-bit integer steps (NumPy, JAX with x64; values ``d ** n`` in float64,
+    as the source); on 32-bit steps (JAX without x64) the index is exact whenever
+    ``(N' / 2**21 + 2) T' < 2**31`` -- every ``total_iters < 2**25`` -- and the value
+    is ``exp(n log d)`` in float32.  ``total_iters * step_num / gcd**2 >= 2**62``
+    (beyond any real run) is refused.
     """
 
     lr: float = Real(above=0.0, doc="the initial learning rate (the base lr)")
@@ -213,27 +303,61 @@ class YoloxStep(Schedule, name="yolox_step"):
                 f"{owner}: min_lr is too large relative to lr for a finite factor "
                 f"(min_lr={self.min_lr!r}, lr={self.lr!r}, step_num={self.step_num!r})"
             )
+        self._closed_form()
+
+    def _closed_form(self) -> tuple[int, int, int]:
+        """``(N', T', shift)`` with ``float(i) // S == max(0, (i N' - shift) // T')``.
+
+        Let ``S = p / q`` exactly (the float).  For ``i`` with ``i N' / T'`` not an
+        integer, its distance to the next integer is at least ``1 / T'`` and
+        ``|i / S - i N' / T'| <= T |N' p - q T'| / (T' p)``: below ``1 / T'`` (checked
+        here, in integers) the two floors agree.  At the exact multiples ``i = k T'``,
+        ``i / S`` is just below ``k N'`` when ``S > T' / N'`` (shift 1), else at or above
+        it (shift 0; it cannot reach ``k N' + 1`` by the same bound).
+        """
+        owner = self.name
+        total, stairs = self.total_iters, self.step_num
+        common = math.gcd(total, stairs)
+        periods, steps = total // common, stairs // common
+        p, q = self.step_size.as_integer_ratio()
+        error = abs(steps * p - q * periods)
+        if total * error >= p or periods * steps >= 2**62:
+            raise ValueError(
+                f"{owner}: total_iters={total!r} and step_num={stairs!r} are too large for "
+                f"an exact stair index (total_iters * step_num must stay below 2**53)"
+            )
+        shift = 1 if steps * p > q * periods else 0
+        return steps, periods, shift
 
     def _boundaries(self) -> tuple[int, ...]:
-        """The first step of every stair ``n = 1 .. (T // S)``, by the source's ``//``."""
-        size = self.step_size
-        boundaries = []
-        for stair in range(1, int(_stair(self.total_iters, size)) + 1):
-            step = math.ceil(stair * size)  # a candidate, maybe off by one: adjust
-            while step > 0 and _stair(step - 1, size) >= stair:
-                step -= 1
-            while _stair(step, size) < stair:
-                step += 1
-            boundaries.append(step)
-        return tuple(boundaries)
+        """The first step of every stair ``n = 1 .. (T // S)``, in closed form."""
+        steps, periods, shift = self._closed_form()
+        last = max(0, (self.total_iters * steps - shift) // periods)
+        # The first i with (i N' - shift) // T' >= n: i N' >= n T' + shift.
+        return tuple(-(-(n * periods + shift) // steps) for n in range(1, last + 1))
 
     @property
     def boundaries(self) -> tuple[int, ...]:
-        """The first step of every stair ``n = 1 .. (T // S)``."""
+        """The first step of every stair ``n = 1 .. (T // S)`` (computed on demand)."""
         return self._boundaries()
 
     def build(self) -> Sequence[Piece]:
-        size, rate = self.step_size, self.decay_rate
-        # d ** (i // S) for the first step of each stair: the source's value there.
-        starts = (0, *self._boundaries())
-        return [Piece(step, _families.constant, (rate ** _stair(step, size),)) for step in starts]
+        rate = self.decay_rate
+        steps, periods, shift = self._closed_form()
+        if rate == 0.0:
+            # min_lr = 0: 1 on the first stair, then 0 (0.0 ** n); log(0) has no place
+            # in a formula.
+            first = -(-(periods + shift) // steps)
+            if first > self.total_iters:
+                return [Piece(0, _families.constant, (1.0,))]
+            return [Piece(0, _families.constant, (1.0,)), Piece(first, _families.constant, (0.0,))]
+        params = (
+            rate,
+            math.log(rate),
+            self.total_iters,
+            self.step_size,
+            steps,
+            periods,
+            shift,
+        )
+        return [Piece(0, _yolox_stairs, params)]

@@ -965,10 +965,15 @@ EMPTY_SEGMENTS: list[dict[str, Any]] = [
     {"epochs": 5, "warmup_epoch": 5, "steps": []},
     {"epochs": 5, "warmup_epoch": 9, "steps": [2, 7]},
     {"epochs": 1, "warmup_epoch": 1, "steps": []},
-    {"epochs": 10, "warmup_epoch": 1, "steps": [3, 3]},
-    {"epochs": 10, "warmup_epoch": 0, "steps": [7, 2, 7, 12]},
-    {"epochs": 45, "warmup_epoch": 5, "steps": [30, 15, 30, 45]},
 ]
+
+
+@ALL_BUILDERS
+@pytest.mark.parametrize("kwargs", EMPTY_SEGMENTS, ids=str)
+def test_empty_segment_is_a_value_error(backend: str, kwargs: dict[str, Any]) -> None:
+    """warmup_epoch >= epochs: the source's first step() divides 0 by 0 -- a ValueError."""
+    with pytest.raises(ValueError, match="segment"):
+        BUILDERS[backend](**kwargs)
 
 
 def _random_duplicates(seed: int) -> dict[str, Any]:
@@ -982,15 +987,28 @@ def _random_duplicates(seed: int) -> dict[str, Any]:
     return {"epochs": epochs, "warmup_epoch": warmup, "steps": steps}
 
 
-EMPTY_SEGMENTS += [_random_duplicates(seed) for seed in range(20)]
+DUPLICATES = [
+    {"epochs": 10, "warmup_epoch": 1, "steps": [3, 3]},
+    {"epochs": 10, "warmup_epoch": 0, "steps": [7, 2, 7, 12]},
+    {"epochs": 45, "warmup_epoch": 5, "steps": [30, 15, 30, 45]},
+] + [_random_duplicates(seed) for seed in range(20)]
 
 
-@ALL_BUILDERS
-@pytest.mark.parametrize("kwargs", EMPTY_SEGMENTS, ids=str)
-def test_empty_segment_is_a_value_error(backend: str, kwargs: dict[str, Any]) -> None:
-    """warmup_epoch >= epochs, or a duplicate restart inside (warmup, epochs): ValueError."""
-    with pytest.raises(ValueError, match="segment"):
-        BUILDERS[backend](**kwargs)
+@pytest.mark.parametrize("kwargs", DUPLICATES, ids=str)
+def test_repeated_restart_epochs_run_as_the_source(kwargs: dict[str, Any]) -> None:
+    """Issue 7, defect 3: a repeated restart epoch is accepted, as the source runs it (its
+    empty segment is never selected; it scales every later segment by one more step_scale);
+    the core schedule equals the source re-implementation at every iteration of the run."""
+    batches = 3
+    optimizer = stand_in([1.0])
+    source = SourceCawb(optimizer, batchs=batches, **{**kwargs, "steps": list(kwargs["steps"])})
+    calls = events(range(kwargs["epochs"]), batches)
+    want = [lrs[0] for lrs in play(source, lambda: [optimizer.param_groups[0]["lr"]], calls)]
+    schedule = lrcore.Cawb(steps_per_epoch=batches, **kwargs)
+    got = [schedule(it) for it in range(len(want))]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    for backend in ("torch", "paddle"):
+        BUILDERS[backend](**kwargs)  # the ports accept it too
 
 
 @ALL_BUILDERS

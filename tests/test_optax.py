@@ -24,6 +24,7 @@ import numpy as np
 import optax
 import pytest
 
+import lrcore
 from lrcore import from_config
 from lrcore_optax import OptaxSchedule, to_optax
 from tests.cases import BASE_LRS, CASE_IDS, CASES
@@ -621,11 +622,34 @@ def test_usable_as_static_jit_argument() -> None:
 # -------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("bad", ["0.1", True, False, None, [0.1], jnp.float32(0.1)])
+@pytest.mark.parametrize("bad", ["0.1", True, False, None, [0.1], jnp.array([0.1, 0.2])])
 def test_non_number_learning_rate_is_type_error(bad: Any) -> None:
-    """A string, bool, None, list or JAX array learning rate is a TypeError."""
+    """A string, bool, None, list or non-scalar JAX array learning rate is a TypeError."""
     with pytest.raises(TypeError, match="learning_rate"):
         to_optax({"name": "constant"}, bad)
+
+
+def test_learning_rate_sweep_in_one_vmap() -> None:
+    """Issue 7 (inconsistencies): a JAX scalar -- a tracer under vmap -- is a learning rate,
+    so a sweep runs in one vmap; NumPy and JAX scalars are accepted like floats."""
+    schedule = lrcore.CosineAnnealing(T_max=20, min_factor=0.1)
+    rates = jnp.array([0.1, 0.01, 0.003])
+    steps = jnp.arange(30)
+    got = jax.jit(jax.vmap(lambda lr: to_optax(schedule, lr)(steps)))(rates)
+    for row, rate in zip(np.asarray(got), [0.1, 0.01, 0.003], strict=True):
+        want = [rate * schedule(k) for k in range(30)]
+        np.testing.assert_allclose(row, want, rtol=2e-6, atol=1e-6 * rate)
+    for rate in (np.float32(0.1), np.float64(0.1), jnp.float32(0.1)):
+        assert abs(float(to_optax(schedule, rate)(3)) - 0.1 * schedule(3)) < 1e-7
+    with pytest.raises(ValueError, match="learning_rate"):
+        to_optax(schedule, jnp.float32(jnp.nan))
+
+
+def test_negative_python_int_count_raises() -> None:
+    """Issue 7 (inconsistencies): ``to_optax(s, 1.0)(-1)`` raised nothing (step 0); now the
+    core's ValueError, as for NumPy arrays."""
+    with pytest.raises(ValueError, match="steps must be >= 0"):
+        to_optax({"name": "constant"}, 1.0)(-1)
 
 
 @pytest.mark.parametrize("bad", [math.nan, -0.1, -1, math.inf, -math.inf])

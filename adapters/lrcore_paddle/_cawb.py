@@ -30,7 +30,9 @@ class CosineAnnealingWarmbootingLR(CawbCounters, LRScheduler):
 
     Past ``epochs`` the lr holds its value of the run's last epoch (the source's
     depends on leftover state there); ``steps`` is copied, never sorted in place;
-    an empty segment is a ``ValueError``.
+    ``warmup_epoch >= epochs`` is a ``ValueError`` (a repeated restart epoch runs, as in
+    the source).  The state dict holds the counters and the lr only (never ``lf``), so a
+    custom ``lf`` checkpoints like the cosine.
     """
 
     def __init__(

@@ -21,9 +21,11 @@ class CosineAnnealingWarmbootingLR(CawbCounters):
     come from :class:`lrcore.CawbPlan`, shared with ``lrcore.Cawb`` and the Paddle port.
 
     Not reproduced, because they are bugs: ``steps`` is copied, not sorted in place
-    (nor is a mutable default shared); an empty segment is a ``ValueError``; past
-    ``epochs`` the lr holds its value of the run's last epoch.  ``state_dict()`` /
-    ``load_state_dict()`` are added for exact resumes.
+    (nor is a mutable default shared); ``warmup_epoch >= epochs`` is a ``ValueError``
+    (a repeated restart epoch runs, as in the source); past ``epochs`` the lr holds its
+    value of the run's last epoch.  ``state_dict()`` / ``load_state_dict()`` are added
+    for exact resumes: they hold the counters and base lrs only (never ``lf``), so they
+    save with ``torch.save`` and load with ``torch.load(weights_only=True)``.
     """
 
     def __init__(

@@ -133,10 +133,14 @@ def test_get_scheduler_ports_and_replays(name: str, case: int) -> None:
     assert all(schedule.name in EXPECTED[name] for _, schedule in pairs), pairs
     what = f"{name} {kwargs}"
     assert_replays(pairs, want, what=what)
-    # The factor is bit-for-bit transformers' lambda on the core's int path.
+    # The factor is transformers' lambda on the core's int path: bit for bit within the
+    # first cosine period; past it lrcore reduces the step modulo the period first (an
+    # exact phase, the same on every backend), which may move the last bit.
     lr_lambda = scheduler.lr_lambdas[0]
     for _, schedule in pairs:
-        assert [schedule(k) for k in range(steps)] == [float(lr_lambda(k)) for k in range(steps)]
+        got = [schedule(k) for k in range(steps)]
+        want_factors = [float(lr_lambda(k)) for k in range(steps)]
+        np.testing.assert_allclose(got, want_factors, rtol=1e-13, atol=1e-16)
     assert_config_round_trip(pairs)
     # Stepped part-way (as when resuming), it ports the same whole curve from step 0.
     for _ in range(steps // 3):
