@@ -598,3 +598,26 @@ def test_defect6_giant_settings_build_fast_or_refuse(total: int, stairs: int) ->
     assert_close_all([schedule(i) for i in steps], want, "int")
     small = [i for i in steps if i < 2**62]
     assert_close_all(schedule(np.array(small, dtype=np.int64)), want[: len(small)], "numpy")
+
+
+def test_to_paddle_learning_rate_is_checked_like_to_optax() -> None:
+    """Issue 7 (inconsistencies): to_paddle accepted nan/inf learning rates (to_optax refused
+    them) and both refused np.float32 rates that schedule parameters accept."""
+    import numpy as np
+
+    import lrcore_optax
+    import lrcore_paddle
+
+    schedule = lrcore.CosineAnnealing(T_max=10)
+    for bad in (float("nan"), float("inf"), -0.1):
+        with pytest.raises(ValueError, match="learning_rate"):
+            lrcore_paddle.to_paddle(schedule, bad)
+        with pytest.raises(ValueError, match="learning_rate"):
+            lrcore_optax.to_optax(schedule, bad)
+    for bad in ("0.1", True, None):
+        with pytest.raises(TypeError, match="learning_rate"):
+            lrcore_paddle.to_paddle(schedule, bad)
+    for rate in (np.float32(0.25), np.float64(0.25), np.int64(1)):
+        scheduler = lrcore_paddle.to_paddle(schedule, rate)
+        assert scheduler.last_lr == float(rate) * schedule(0)
+        assert abs(float(lrcore_optax.to_optax(schedule, rate)(0)) - float(rate)) < 1e-7

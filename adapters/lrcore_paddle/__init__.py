@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 import re
 import warnings
 from typing import Any
@@ -118,6 +120,12 @@ def to_paddle(schedule: ScheduleLike, learning_rate: float, last_epoch: int = -1
     >>> scheduler = to_paddle({"name": "exponential", "gamma": 0.9}, 0.1)  # doctest: +SKIP
     >>> optimizer = paddle.optimizer.SGD(learning_rate=scheduler, parameters=...)  # doctest: +SKIP
     """
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
-        raise TypeError(f"to_paddle: learning_rate must be a number, got {learning_rate!r}")
+    # As schedule parameters: any real (NumPy scalars too), finite and >= 0.
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
+        raise TypeError(
+            f"to_paddle: learning_rate must be a real number, got {learning_rate!r} "
+            f"({type(learning_rate).__name__})"
+        )
+    if not math.isfinite(learning_rate) or learning_rate < 0:
+        raise ValueError(f"to_paddle: learning_rate must be finite and >= 0, got {learning_rate!r}")
     return ScheduleLR(schedule, float(learning_rate), last_epoch=last_epoch)
