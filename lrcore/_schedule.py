@@ -162,7 +162,16 @@ def _nested(owner: str, field: str, value: Any) -> Schedule:
             f"{owner}: {field} must be a Schedule or a config dict, got "
             f"{value!r} ({type(value).__name__})"
         )
-    return from_config(value, where=f"{owner}.{field}")
+    where = f"{owner}.{field}"
+    try:
+        return from_config(value, where=where)
+    except (ValueError, TypeError) as error:
+        # Name the outer schedule and field in every error from inside the nested
+        # config, not only in those from_config raises itself.
+        message = str(error)
+        if message.startswith(f"{where}: ") or type(error) not in (ValueError, TypeError):
+            raise
+        raise type(error)(f"{where}: {message}") from None
 
 
 def _nested_list(owner: str, field: str, value: Any) -> tuple[Schedule, ...]:

@@ -669,3 +669,22 @@ def test_integer_constants_beyond_int32_steps() -> None:
     steps = [5, 2**31 - 1]
     assert list(schedule(np.asarray(steps, dtype=np.int32))) == [1.0, 1.0]
     assert [float(v) for v in jax.jit(schedule)(jnp.asarray(steps, jnp.int32))] == [1.0, 1.0]
+
+
+def test_nested_field_errors_name_the_outer_schedule_and_field() -> None:
+    """Issue 7 (inconsistencies): an error inside a nested config now names every enclosing
+    schedule and field, not only the innermost schedule's field."""
+    config = {
+        "name": "per_iteration",
+        "steps_per_epoch": 2,
+        "schedule": {
+            "name": "warmup",
+            "warmup_steps": 1,
+            "schedule": {"name": "step", "step_size": -3},
+        },
+    }
+    with pytest.raises(ValueError) as excinfo:
+        lrcore.from_config(config)
+    message = str(excinfo.value)
+    assert message.startswith("per_iteration.schedule: warmup.schedule: step: step_size"), message
+    assert "-3" in message
