@@ -63,7 +63,10 @@ def product_family(families: Sequence[Family]) -> Family:
         for fn, arity in parts:
             offset = params[position]
             local = t if isinstance(offset, int) and offset == 0 else t + offset
-            value = value * fn(local, xp, *params[position + 1 : position + 1 + arity])
+            factor = fn(local, xp, *params[position + 1 : position + 1 + arity])
+            # A factor of 0 makes the product 0, even where another factor has grown
+            # past float range (0 * inf would be nan).
+            value = xp.where(value == 0, 0.0, value * factor)
             position += 1 + arity
         return value
 

@@ -335,6 +335,13 @@ class Schedule:
             steps = xp.maximum(steps, 0)
         elif bool(negative):
             raise ValueError(f"{self.name}: steps must be >= 0, got min {xp.min(steps)}")
+        numpy = sys.modules.get("numpy")
+        if numpy is not None and type(steps).__module__ == "numpy":
+            # Formulas are evaluated off their pieces too (the values are discarded):
+            # an overflow or 0 * inf there is not the caller's concern.  Selected values
+            # saturate to inf as documented.
+            with numpy.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                return evaluate_array(self._table, steps, xp)
         return evaluate_array(self._table, steps, xp)
 
     def _call_torch(self, step: Any, torch: Any) -> Any:
