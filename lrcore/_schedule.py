@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import operator
+import re
 import sys
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
@@ -366,6 +367,47 @@ class Schedule:
         # callable such as CAWB's ``lf`` pickles by reference).
         values = tuple(getattr(self, name) for name in self._fields)
         return (_construct, (type(self), values))
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def checkpoint_config(schedule: Schedule) -> Any:
+    """What a checkpoint stores to recognise ``schedule`` on load: its config when it has one.
+
+    A schedule holding a Python callable (CAWB's ``lf``) has no JSON config; its
+    description is the same dict with each such value replaced by a string naming it
+    (``"<callable module.qualname>"``), so that a checkpoint still saves (only
+    primitives: torch's ``weights_only=True`` loads it) and compares equal across
+    processes (a ``repr`` would hold the callable's memory address).  It describes,
+    it does not rebuild: ``from_config`` rejects the string where a callable belongs.
+    The torch and Paddle adapters' state dicts use it.
+    """
+    try:
+        return schedule.to_config()
+    except TypeError:
+        return _describe(schedule)
+
+
+def _describe(value: Any) -> Any:
+    if isinstance(value, Schedule):
+        name = value.name or f"<unregistered {_qualified(type(value))}>"
+        fields = {
+            f.name: _describe(getattr(value, f.name))
+            for f in dataclasses.fields(value)  # type: ignore[arg-type]
+        }
+        return {"name": name, **fields}
+    if isinstance(value, (tuple, list)):
+        return [_describe(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "__qualname__"):
+        return f"<callable {_qualified(value)}>"
+    return f"<{_ADDRESS.sub('', repr(value))}>"
+
+
+def _qualified(value: Any) -> str:
+    return f"{getattr(value, '__module__', '?')}.{value.__qualname__}"
 
 
 def _construct(cls: type[Schedule], values: tuple[Any, ...]) -> Schedule:

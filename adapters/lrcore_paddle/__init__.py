@@ -8,16 +8,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
-import re
 import warnings
 from typing import Any
 
 from paddle.optimizer.lr import LRScheduler
 
-from lrcore import Schedule, ScheduleLike, from_config
+from lrcore import ScheduleLike, from_config
+from lrcore._schedule import checkpoint_config
 from lrcore_paddle._cawb import CosineAnnealingWarmbootingLR
 from lrcore_paddle._groups import to_paddle_groups
 from lrcore_paddle._port import from_paddle
@@ -29,45 +28,6 @@ __all__ = [
     "to_paddle",
     "to_paddle_groups",
 ]
-
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-
-
-def _checkpoint_description(schedule: Schedule) -> Any:
-    """What a checkpoint stores to recognise ``schedule`` on load: its config when it has one.
-
-    A schedule holding a Python callable (CAWB's ``lf``) has no JSON config; its
-    description is the same dict with each such value replaced by a string naming it
-    (``"<callable module.qualname>"``), so that a checkpoint still saves and compares
-    equal across processes (a ``repr`` would hold the callable's memory address).  It
-    describes, it does not rebuild: ``from_config`` rejects the string where a
-    callable belongs.  (The same rule as ``lrcore_torch``'s; the adapters share no code.)
-    """
-    try:
-        return schedule.to_config()
-    except TypeError:
-        return _describe(schedule)
-
-
-def _describe(value: Any) -> Any:
-    if isinstance(value, Schedule):
-        name = value.name or f"<unregistered {_qualified(type(value))}>"
-        fields = {
-            f.name: _describe(getattr(value, f.name))
-            for f in dataclasses.fields(value)  # type: ignore[arg-type]
-        }
-        return {"name": name, **fields}
-    if isinstance(value, (tuple, list)):
-        return [_describe(item) for item in value]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if hasattr(value, "__qualname__"):
-        return f"<callable {_qualified(value)}>"
-    return f"<{_ADDRESS.sub('', repr(value))}>"
-
-
-def _qualified(value: Any) -> str:
-    return f"{getattr(value, '__module__', '?')}.{value.__qualname__}"
 
 
 class ScheduleLR(LRScheduler):
@@ -96,12 +56,12 @@ class ScheduleLR(LRScheduler):
 
     def state_dict(self) -> dict[str, Any]:
         state: dict[str, Any] = super().state_dict()
-        state["schedule"] = _checkpoint_description(self.schedule)
+        state["schedule"] = checkpoint_config(self.schedule)
         return state
 
     def set_state_dict(self, state_dict: dict[str, Any]) -> None:
         saved = state_dict.get("schedule")
-        current = _checkpoint_description(self.schedule)
+        current = checkpoint_config(self.schedule)
         if saved is not None and saved != current:
             warnings.warn(
                 f"the checkpoint was saved with schedule {saved}, this scheduler runs "

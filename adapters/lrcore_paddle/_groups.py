@@ -27,6 +27,7 @@ from typing import Any
 from paddle.optimizer.lr import LRScheduler
 
 from lrcore import Schedule, from_config
+from lrcore._schedule import checkpoint_config
 
 
 def _tensor_type() -> type:
@@ -94,18 +95,14 @@ class GroupsLR(LRScheduler):
     def state_dict(self) -> dict[str, Any]:  # type: ignore[override]
         state: dict[str, Any] = dict(super().state_dict())
         state["bases"] = list(self.bases)
-        # The package's rule for checkpoints: the config, or, for a schedule holding a
-        # callable (CAWB's lf), a description naming it (to_config() would raise).
-        from lrcore_paddle import _checkpoint_description
-
-        state["schedules"] = [_checkpoint_description(s) for s in self.schedules]
+        # The config, or, for a schedule holding a callable (CAWB's lf), a
+        # description naming it (to_config() would raise).
+        state["schedules"] = [checkpoint_config(s) for s in self.schedules]
         return state
 
     def set_state_dict(self, state_dict: dict[str, Any]) -> None:  # type: ignore[override]
-        from lrcore_paddle import _checkpoint_description
-
         saved = (state_dict.get("bases"), state_dict.get("schedules"))
-        live = (self.bases, [_checkpoint_description(s) for s in self.schedules])
+        live = (self.bases, [checkpoint_config(s) for s in self.schedules])
         if saved[1] is not None and (list(saved[0] or []), list(saved[1])) != live:
             warnings.warn(
                 f"the checkpoint was saved with groups (bases, schedules) {saved}, this "

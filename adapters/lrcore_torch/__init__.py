@@ -8,8 +8,6 @@ Python from the closed form (never chained from the previous lr).
 
 from __future__ import annotations
 
-import dataclasses
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,6 +16,7 @@ import torch
 from torch.optim.lr_scheduler import LambdaLR
 
 from lrcore import Schedule, ScheduleLike, from_config
+from lrcore._schedule import checkpoint_config
 from lrcore_torch._cawb import CosineAnnealingWarmbootingLR
 from lrcore_torch._port import from_torch
 
@@ -26,45 +25,6 @@ __all__ = ["CosineAnnealingWarmbootingLR", "ScheduleLR", "from_torch", "to_torch
 # LambdaLR keeps these as live objects, not state: the schedules are rebuilt
 # from their configs, never from a checkpoint's attribute dicts.
 _NOT_STATE = ("optimizer", "lr_lambdas", "schedules")
-
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-
-
-def _checkpoint_description(schedule: Schedule) -> Any:
-    """What a checkpoint stores to recognise ``schedule`` on load: its config when it has one.
-
-    A schedule holding a Python callable (CAWB's ``lf``) has no JSON config; its
-    description is the same dict with each such value replaced by a string naming it
-    (``"<callable module.qualname>"``), so that a checkpoint still saves, loads with
-    ``torch.load(weights_only=True)``, and compares equal across processes (a
-    ``repr`` would hold the callable's memory address).  It describes, it does not
-    rebuild: ``from_config`` rejects the string where a callable belongs.
-    """
-    try:
-        return schedule.to_config()
-    except TypeError:
-        return _describe(schedule)
-
-
-def _describe(value: Any) -> Any:
-    if isinstance(value, Schedule):
-        name = value.name or f"<unregistered {_qualified(type(value))}>"
-        fields = {
-            f.name: _describe(getattr(value, f.name))
-            for f in dataclasses.fields(value)  # type: ignore[arg-type]
-        }
-        return {"name": name, **fields}
-    if isinstance(value, (tuple, list)):
-        return [_describe(item) for item in value]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if hasattr(value, "__qualname__"):
-        return f"<callable {_qualified(value)}>"
-    return f"<{_ADDRESS.sub('', repr(value))}>"
-
-
-def _qualified(value: Any) -> str:
-    return f"{getattr(value, '__module__', '?')}.{value.__qualname__}"
 
 
 class ScheduleLR(LambdaLR):
@@ -90,13 +50,13 @@ class ScheduleLR(LambdaLR):
 
     def state_dict(self) -> dict[str, Any]:
         state = {key: value for key, value in self.__dict__.items() if key not in _NOT_STATE}
-        state["schedules"] = [_checkpoint_description(s) for s in self.schedules]
+        state["schedules"] = [checkpoint_config(s) for s in self.schedules]
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state = {key: value for key, value in state_dict.items() if key not in _NOT_STATE}
         saved = state_dict.get("schedules")
-        current = [_checkpoint_description(s) for s in self.schedules]
+        current = [checkpoint_config(s) for s in self.schedules]
         if saved is not None and saved != current:
             warnings.warn(
                 f"the checkpoint was saved with schedules {saved}, this scheduler runs "
