@@ -64,3 +64,15 @@ class Porters(Generic[R]):
             f"{self.owner}: cannot port {cls.__module__}.{cls.__qualname__}: no closed form is "
             f"known for this class (supported: {supported})"
         )
+
+
+def shortest_decimal(value: float, check: Callable[[float], bool]) -> float:
+    """The shortest decimal that ``check`` accepts (25.0, not 25.000000000000004).
+
+    Porters recover readable settings from a native's stored floats this way.
+    """
+    for digits in range(1, 18):
+        candidate = float(f"{value:.{digits}g}")
+        if check(candidate):
+            return candidate
+    return value

@@ -10,7 +10,6 @@ configs (``cyclic``, ``cosine_restarts``, ``linear``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from paddle.optimizer import lr as plr
@@ -18,21 +17,13 @@ from paddle.optimizer import lr as plr
 import lrcore
 from lrcore import Schedule
 from lrcore._cyclic import Cyclic, PaddleOneCycle, running_product
+from lrcore._porting import shortest_decimal
 from lrcore._restarts import CosineRestarts
 from lrcore_paddle._port import Pair, porter
 
 
 def _cannot(scheduler: Any, why: str) -> TypeError:
     return TypeError(f"from_paddle: cannot port {type(scheduler).__name__}: {why}")
-
-
-def _nice(value: float, check: Callable[[float], bool]) -> float:
-    """The shortest decimal that ``check`` accepts (25.0, not 25.000000000000004)."""
-    for digits in range(1, 18):
-        candidate = float(f"{value:.{digits}g}")
-        if check(candidate):
-            return candidate
-    return value
 
 
 def _relative_floor(scheduler: Any, eta_min: float, base: float) -> float:
@@ -59,11 +50,11 @@ def _one_cycle(scheduler: Any) -> Pair:
             return False
         return end2 is None or 2 * pct * total - 2 == end2
 
-    pct = _nice((end1 + 1) / total, check)
+    pct = shortest_decimal((end1 + 1) / total, check)
     strategy = "cos" if scheduler.anneal_func.__name__ == "_cos_annealing" else "linear"
     if peak <= 0 or initial <= 0:
         raise _cannot(scheduler, f"max_learning_rate={peak!r}: no factor of a zero peak")
-    divide = _nice(peak / initial, lambda d: peak / float(d) == initial)
+    divide = shortest_decimal(peak / initial, lambda d: peak / float(d) == initial)
     schedule = PaddleOneCycle(
         total_steps=total,
         phase_pct=pct,

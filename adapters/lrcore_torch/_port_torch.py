@@ -23,6 +23,7 @@ from torch.optim import lr_scheduler as sch
 import lrcore
 from lrcore import Schedule
 from lrcore._cyclic import Cyclic, OneCycle, running_product, scaled
+from lrcore._porting import shortest_decimal
 from lrcore._restarts import CosineRestarts
 from lrcore_torch._port import Pairs, from_torch, porter
 
@@ -66,15 +67,6 @@ def _decay(scheduler: Any, gamma: float, decays: Callable[[], Schedule], zero_at
     if gamma == 0:
         return lrcore.PiecewiseConstant(boundaries=[zero_at], values=[1.0, 0.0])
     return decays()
-
-
-def _nice(value: float, check: Callable[[float], bool]) -> float:
-    """The shortest decimal that ``check`` accepts (25.0, not 25.000000000000004)."""
-    for digits in range(1, 18):
-        candidate = float(f"{value:.{digits}g}")
-        if check(candidate):
-            return candidate
-    return value
 
 
 def _relative_floor(scheduler: Any, eta_min: float, base: float) -> float:
@@ -281,7 +273,7 @@ def one_cycle_pct(total: int, ends: Sequence[float], three_phase: bool) -> float
         return not three_phase or float(2 * pct * total) - 2 == ends[1]
 
     guess = (ends[0] + 1) / total
-    found = _nice(guess, check)
+    found = shortest_decimal(guess, check)
     if not check(found):
         for candidate in (math.nextafter(guess, 0.0), math.nextafter(guess, 2.0)):
             if check(candidate):
@@ -304,8 +296,8 @@ def _one_cycle(scheduler: Any) -> Pairs:
                 pairs.append((0.0, OneCycle(total_steps=total, pct_start=pct)))
                 continue
             raise _cannot(scheduler, f"max_lr={peak!r}, initial {initial!r}, min {floor!r}")
-        div = _nice(peak / initial, lambda d, p=peak, i=initial: p / d == i)
-        final = _nice(initial / floor, lambda d, i=initial, f=floor: i / d == f)
+        div = shortest_decimal(peak / initial, lambda d, p=peak, i=initial: p / d == i)
+        final = shortest_decimal(initial / floor, lambda d, i=initial, f=floor: i / d == f)
         schedule = OneCycle(
             total_steps=total,
             pct_start=pct,
