@@ -11,7 +11,7 @@ from lrcore._cawb import Cawb, CawbPlan
 from lrcore._compose import Join, PerIteration, Product
 from lrcore._config import Bool, Choice, Custom, Int, Ints, Real, Reals
 from lrcore._cosine import CosineAnnealing
-from lrcore._cyclic import Cyclic, OneCycle, PaddleOneCycle
+from lrcore._cyclic import Cyclic, OneCycle, OneCycleMomentum, PaddleOneCycle
 from lrcore._decay import InverseTime, NaturalExp, Noam, PolynomialDecay
 from lrcore._interpolate import Cosine, Linear, Polynomial
 from lrcore._optax_like import ExponentialDecay, OptaxWarmupCosine, PiecewiseInterpolate, Sgdr
@@ -73,6 +73,7 @@ __all__ = [
     "NestedList",
     "Noam",
     "OneCycle",
+    "OneCycleMomentum",
     "OptaxWarmupCosine",
     "PaddleOneCycle",
     "PerIteration",

@@ -309,6 +309,45 @@ class OneCycle(Schedule, name="one_cycle"):
         return _one_cycle_pieces(self.name, total, ends, levels, self.anneal_strategy)
 
 
+class OneCycleMomentum(Schedule, name="one_cycle_momentum"):
+    r"""The momentum (or Adam's beta1) cycle of torch ``OneCycleLR``, over ``max_momentum``.
+
+    torch cycles momentum inversely to the lr, over the same phases as ``one_cycle``
+    (same float phase ends ``e_i``, same ``pct`` and annealing function), between
+    ``max_momentum`` and ``base_momentum``.  Relative to ``max_momentum``, with
+    ``b = base_factor = base_momentum / max_momentum``, the levels are
+    ``1 -> b -> 1`` (two phases) or ``1 -> b -> 1 -> 1`` (``three_phase``): at step
+    ``k`` in phase ``i`` from level ``a`` to level ``c``
+
+    .. math::
+        f = \begin{cases}
+            c + \tfrac{a - c}{2} (\cos(\pi\,\text{pct}) + 1) & \text{cos} \\
+            (c - a)\,\text{pct} + a & \text{linear}
+        \end{cases}
+
+    ``f(0) = 1`` (torch sets ``max_momentum`` at construction); ``f = b`` at the lr's
+    peak; ``f(T - 1) = 1``.  Past the end, as ``one_cycle``: torch's value at
+    ``k = T`` (the last phase extrapolated: above 1 with ``linear``) is held.  Port
+    with ``base = max_momentum`` per group (``lrcore_torch.from_torch_hyperparams``).
+    """
+
+    total_steps: int = Int(minimum=1, doc="T, the number of steps in the cycle")
+    pct_start: float = Custom(_fraction, default=0.3, doc="the lr's rising fraction of the cycle")
+    base_factor: float = Real(minimum=0.0, default=0.85 / 0.95, doc="base_momentum / max_momentum")
+    anneal_strategy: str = Choice("cos", "linear", default="cos", doc="the annealing shape")
+    three_phase: bool = Bool(default=False, doc="the lr's three phases (momentum flat last)")
+
+    def build(self) -> Sequence[Piece]:
+        total, pct, low = self.total_steps, self.pct_start, self.base_factor
+        if self.three_phase:
+            ends = [float(pct * total) - 1, float(2 * pct * total) - 2, float(total - 1)]
+            levels = [1.0, low, 1.0, 1.0]
+        else:
+            ends = [float(pct * total) - 1, float(total - 1)]
+            levels = [1.0, low, 1.0]
+        return _one_cycle_pieces(self.name, total, ends, levels, self.anneal_strategy)
+
+
 class PaddleOneCycle(Schedule, name="paddle_one_cycle"):
     r"""Paddle's ``OneCycleLR``: as ``one_cycle``, with an *absolute* final lr.
 

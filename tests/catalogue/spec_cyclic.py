@@ -1,5 +1,5 @@
 """Specs of the torch-native cyclic families: cosine_restarts, cyclic, one_cycle,
-paddle_one_cycle.
+one_cycle_momentum, paddle_one_cycle.
 
 The oracles re-implement the natives' own arithmetic in plain Python, relative to the
 peak lr: torch's integer restart counter (``T_cur += 1; if T_cur >= T_i: ...``),
@@ -88,6 +88,18 @@ def _one_cycle(c: Config, k: int) -> float:
     return _one_cycle_like(total, ends, levels, c.get("anneal_strategy", "cos") == "cos", k)
 
 
+def _one_cycle_momentum(c: Config, k: int) -> float:
+    # torch's momentum phases: max -> base -> max (three_phase: max -> base -> max -> max).
+    total, pct = c["total_steps"], c.get("pct_start", 0.3)
+    low = c.get("base_factor", 0.85 / 0.95)
+    if c.get("three_phase", False):
+        ends = [float(pct * total) - 1, float(2 * pct * total) - 2, total - 1]
+        levels = [1.0, low, 1.0, 1.0]
+    else:
+        ends, levels = [float(pct * total) - 1, total - 1], [1.0, low, 1.0]
+    return _one_cycle_like(total, ends, levels, c.get("anneal_strategy", "cos") == "cos", k)
+
+
 def _paddle_one_cycle(c: Config, k: int) -> float:
     total, pct = c["total_steps"], c.get("phase_pct", 0.3)
     start, end = 1.0 / c.get("divide_factor", 25.0), c.get("end_factor", 0.0)
@@ -167,6 +179,27 @@ SPECS = [
             ({"three_phase": 1}, TypeError, "three_phase"),
         ],
         natives=["torch OneCycleLR"],
+    ),
+    Spec(
+        name="one_cycle_momentum",
+        valid=[
+            {"total_steps": 100},
+            {"total_steps": 37, "pct_start": 0.25, "three_phase": True, "base_factor": 0.8},
+            {"total_steps": 50, "anneal_strategy": "linear", "base_factor": 0.5},
+            {"total_steps": 20, "pct_start": 0.0, "base_factor": 0.0},
+            {"total_steps": 30, "pct_start": 1.0, "anneal_strategy": "linear"},
+            {"total_steps": 40, "pct_start": 0.7, "three_phase": True, "base_factor": 1.2},
+        ],
+        oracle=_one_cycle_momentum,
+        horizon=lambda c: c["total_steps"] + 100,
+        bad=[
+            ({"total_steps": 0}, ValueError, "total_steps"),
+            ({"pct_start": -0.1}, ValueError, "pct_start"),
+            ({"base_factor": -0.5}, ValueError, "base_factor"),
+            ({"base_factor": "0.5"}, TypeError, "base_factor"),
+            ({"anneal_strategy": "exp"}, ValueError, "anneal_strategy"),
+        ],
+        natives=["torch OneCycleLR (cycle_momentum)"],
     ),
     Spec(
         name="paddle_one_cycle",
