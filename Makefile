@@ -10,7 +10,7 @@ STAMP := $(VENV)/.lrcore-installed
 # build available locally, while a looser specifier pulls a multi-GB CUDA build.
 TORCH_PIN := torch==2.13.0
 
-.PHONY: install test lint typecheck demo bench fuzz clean
+.PHONY: install test lint typecheck demo bench fuzz dist docs clean
 
 install: $(STAMP)
 
@@ -45,9 +45,22 @@ demo: install
 bench: install
 	$(PY) bench/bench_warmup_cosine.py
 	$(PY) bench/bench_pieces.py
+	$(PY) bench/bench_import.py
 
 fuzz: install
 	$(PY) bench/fuzz.py
 
+# The sdist and the wheel, into dist/.  The build runs in an isolated environment that
+# fetches setuptools>=77 from the package index; offline, build with the venv's own:
+# make dist BUILDFLAGS=--no-isolation
+dist: install
+	rm -rf dist
+	$(PY) -m build --outdir dist $(BUILDFLAGS) .
+
+# The documentation site, into site/: the catalogue pages and plots are generated from
+# lrcore.registered() by the hook docs/gen_catalogue.py; --strict fails on any warning.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -d site
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist site *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -24,26 +24,25 @@ class Porters(Generic[R]):
     def __init__(self, owner: str, package: str) -> None:
         self.owner = owner
         self.package = package
-        self._porters: list[tuple[Callable[[Any], bool], Callable[[Any], R]]] = []
+        # Predicates recognise natives by more than their class (transformers' LambdaLRs by
+        # their partials), so they are tried before the exact classes, whatever the order
+        # in which the porter modules happen to be imported.
+        self._predicates: list[tuple[Callable[[Any], bool], Callable[[Any], R]]] = []
+        self._classes: dict[type, Callable[[Any], R]] = {}
         self._loaded = False
 
     def register(
         self, match: type | Callable[[Any], bool]
     ) -> Callable[[Callable[[Any], R]], Callable[[Any], R]]:
         """Decorator: ``fn`` ports natives of class ``match`` (exactly: a subclass may
-        change the curve), or those for which ``match(native)`` is true."""
-        test: Callable[[Any], bool]
-        if isinstance(match, type):
-            cls = match
-
-            def test(native: Any) -> bool:
-                return type(native) is cls
-
-        else:
-            test = match
+        change the curve), or those for which ``match(native)`` is true.  Predicates are
+        tried first, in registration order, then the exact class."""
 
         def decorator(fn: Callable[[Any], R]) -> Callable[[Any], R]:
-            self._porters.append((test, fn))
+            if isinstance(match, type):
+                self._classes[match] = fn
+            else:
+                self._predicates.append((match, fn))
             return fn
 
         return decorator
@@ -56,10 +55,12 @@ class Porters(Generic[R]):
             for module in pkgutil.iter_modules(package.__path__):
                 if module.name.startswith("_port_"):
                     importlib.import_module(f"{self.package}.{module.name}")
-        for test, fn in self._porters:
+        for test, fn in self._predicates:
             if test(native):
                 return fn(native)
         cls = type(native)
+        if cls in self._classes:
+            return self._classes[cls](native)
         raise TypeError(
             f"{self.owner}: cannot port {cls.__module__}.{cls.__qualname__}: no closed form is "
             f"known for this class (supported: {supported})"

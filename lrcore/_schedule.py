@@ -59,12 +59,42 @@ training framework, while leaving room for any real composition (a handful of le
 """
 
 
+def _import_schedules(name: str | None = None) -> None:
+    """Import the lrcore module registering schedule ``name``, or (``None``) every one.
+
+    ``import lrcore`` imports no schedule module (each is imported when first used, see
+    ``lrcore/__init__.py``): the registry fills as they are imported, and whatever reads
+    it imports what it needs first.  ``_SCHEDULES`` says where each name is; the modules
+    of ``_EXPORTS`` are imported too, so that a module missing there is still found.
+    """
+    global _all_imported
+    import importlib
+
+    import lrcore
+
+    if name is not None:
+        module = lrcore._SCHEDULES.get(name)
+        if module is not None:
+            importlib.import_module(module)
+    elif not _all_imported:
+        for module in sorted({*lrcore._SCHEDULES.values(), *lrcore._EXPORTS}):
+            importlib.import_module(module)
+        _all_imported = True
+
+
+_all_imported = False
+
+
 def register(cls: type[Schedule]) -> type[Schedule]:
     """Make ``cls`` buildable by ``from_config`` under ``cls.name``.
 
     Subclasses declared with ``class X(Schedule, name="x")`` are registered already.
     """
     name = cls.name
+    if name not in _REGISTRY:
+        # A clash with a built-in name not imported yet must fail here, as it would if
+        # every schedule were imported with lrcore.
+        _import_schedules(name)
     if name in _REGISTRY and _REGISTRY[name] is not cls:
         raise ValueError(f"schedule name {name!r} is already registered to {_REGISTRY[name]}")
     _REGISTRY[name] = cls
@@ -72,8 +102,13 @@ def register(cls: type[Schedule]) -> type[Schedule]:
 
 
 def registered() -> Mapping[str, type[Schedule]]:
-    """A copy of ``{config name: schedule class}``."""
-    return dict(_REGISTRY)
+    """A copy of ``{config name: schedule class}``, sorted by name.
+
+    Sorted, because the schedule modules are imported lazily: the registry's own order
+    depends on which schedules a program happened to build first.
+    """
+    _import_schedules()
+    return dict(sorted(_REGISTRY.items()))
 
 
 def from_config(config: ScheduleLike, *, where: str = "") -> Schedule:
@@ -101,6 +136,9 @@ def from_config(config: ScheduleLike, *, where: str = "") -> Schedule:
             f"{context}a schedule config needs a string 'name', got {name!r} in {config!r}"
         )
     cls = _REGISTRY.get(name)
+    if cls is None:
+        _import_schedules(name)
+        cls = _REGISTRY.get(name) or registered().get(name)
     if cls is None:
         known = ", ".join(sorted(_REGISTRY))
         raise ValueError(f"{context}unknown schedule name {name!r}; known names: {known}")
@@ -329,6 +367,10 @@ class Schedule:
             steps = xp.astype(steps, xp.int32)
         elif xp.isdtype(steps.dtype, "unsigned integer") and _has_int64(steps):
             steps = xp.astype(steps, xp.int64)  # signed: ``steps - start`` cannot wrap
+        elif steps.dtype.itemsize == 4 and _has_int64(steps):
+            # JAX divides int32 by a Python int in float32 even under x64, and optax's
+            # counters are int32: widened, the formulas compute in the default float64.
+            steps = xp.astype(steps, xp.int64)
         # Inside a JAX trace even a constant's comparison is traced: nothing can raise
         # there, so negative steps are evaluated as step 0.
         negative = steps if _is_traced(steps) else xp.any(steps < 0)

@@ -688,3 +688,26 @@ def test_nested_field_errors_name_the_outer_schedule_and_field() -> None:
     message = str(excinfo.value)
     assert message.startswith("per_iteration.schedule: warmup.schedule: step: step_size"), message
     assert "-3" in message
+
+
+def test_porter_predicates_win_whatever_the_import_order() -> None:
+    """A predicate porter (transformers' LambdaLRs, recognised by their partials) is tried
+    before the exact-class porter of the same class, even when the class porter was
+    registered first: importing ``lrcore_torch._port_torch`` early (as the hyperparameter
+    module does) once made ``from_torch`` refuse every transformers scheduler."""
+    from lrcore._porting import Porters
+
+    class Native:
+        special = False
+
+    porters: Porters[str] = Porters("from_test", "lrcore")
+    porters._loaded = True  # no porter modules to import for this registry
+    porters.register(Native)(lambda native: "by class")
+    is_special = lambda native: getattr(native, "special", False)  # noqa: E731
+    porters.register(is_special)(lambda native: "by predicate")
+    special = Native()
+    special.special = True
+    assert porters.port(special, "test") == "by predicate"
+    assert porters.port(Native(), "test") == "by class"
+    with pytest.raises(TypeError, match="from_test: cannot port"):
+        porters.port(object(), "test")

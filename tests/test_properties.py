@@ -390,21 +390,25 @@ def test_property(prop: str) -> None:
 # ----------------------------------------------------------------------------- coverage
 
 
-def test_every_registered_name_is_generated() -> None:
-    """The strategies reach every registered name (directly, at a fixed seed)."""
+@pytest.mark.parametrize("name", sorted(lrcore.registered()))
+def test_every_registered_name_is_generated(name: str) -> None:
+    """The strategies draw every registered name, valid and broken, at a fixed seed.
+
+    Per name rather than by counting over one mixed run: a mixed run's coverage depends on
+    the order of the names, and so on which schedule modules were imported first.
+    """
     seen: set[str] = set()
     broken: set[str] = set()
 
-    @settings(max_examples=1200, **SETTINGS)  # type: ignore[arg-type]
-    @given(schedules(), invalid_configs())
+    @settings(max_examples=5, **SETTINGS)  # type: ignore[arg-type]
+    @given(schedules([name], max_depth=1), invalid_configs([name]))
     def collect(schedule: Schedule, case: InvalidConfig) -> None:
         seen.add(schedule.name)
         broken.add(case.config["name"])  # derived from it (the broken part may be nested)
 
     collect()
-    names = set(lrcore.registered())
-    assert seen == names, sorted(names - seen)
-    assert broken == names, sorted(names - broken)
+    assert seen == {name}
+    assert broken == {name}
 
 
 def test_importing_lrcore_testing_imports_neither_hypothesis_nor_numpy() -> None:

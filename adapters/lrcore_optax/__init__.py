@@ -13,13 +13,29 @@ import math
 import numbers
 from typing import Any
 
-import jax
-import jax.numpy as jnp
+try:
+    import jax
+    import jax.numpy as jnp
+    import optax  # noqa: F401 -- missing, it fails here with the hint below
+except ModuleNotFoundError as error:
+    if error.name not in ("jax", "jaxlib", "optax"):
+        raise
+    raise ModuleNotFoundError(
+        f"lrcore_optax needs JAX and optax ({error.name} is missing): pip install 'lrcore[jax]'",
+        name=error.name,
+    ) from None
 
 from lrcore import Schedule, ScheduleLike, from_config
+from lrcore_optax._plateau import ReduceOnPlateauState, reduce_on_plateau
 from lrcore_optax._port import from_optax
 
-__all__ = ["OptaxSchedule", "from_optax", "to_optax"]
+__all__ = [
+    "OptaxSchedule",
+    "ReduceOnPlateauState",
+    "from_optax",
+    "reduce_on_plateau",
+    "to_optax",
+]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,20 +13,34 @@ import numbers
 import warnings
 from typing import Any
 
-from paddle.optimizer.lr import LRScheduler
+try:
+    from paddle.optimizer.lr import LRScheduler
+except ModuleNotFoundError as error:
+    if error.name != "paddle":
+        raise
+    raise ModuleNotFoundError(
+        "lrcore_paddle needs PaddlePaddle: pip install 'lrcore[paddle]' (the CPU build, "
+        "package paddlepaddle; the GPU build is paddlepaddle-gpu, from Paddle's own index)",
+        name="paddle",
+    ) from None
 
 from lrcore import ScheduleLike, from_config
 from lrcore._schedule import checkpoint_config
 from lrcore_paddle._cawb import CosineAnnealingWarmbootingLR
 from lrcore_paddle._groups import to_paddle_groups
+from lrcore_paddle._hyperparams import HyperparamScheduler, to_paddle_hyperparams
+from lrcore_paddle._plateau import ReduceOnPlateau
 from lrcore_paddle._port import from_paddle
 
 __all__ = [
     "CosineAnnealingWarmbootingLR",
+    "HyperparamScheduler",
+    "ReduceOnPlateau",
     "ScheduleLR",
     "from_paddle",
     "to_paddle",
     "to_paddle_groups",
+    "to_paddle_hyperparams",
 ]
 
 

@@ -12,15 +12,40 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import torch
+try:
+    import torch
+except ModuleNotFoundError as error:
+    if error.name != "torch":
+        raise
+    raise ModuleNotFoundError(
+        "lrcore_torch needs PyTorch: pip install 'lrcore[torch]'. For the CPU-only build "
+        "(no CUDA wheels), install torch first from PyTorch's CPU index: "
+        "pip install torch --index-url https://download.pytorch.org/whl/cpu",
+        name="torch",
+    ) from None
 from torch.optim.lr_scheduler import LambdaLR
 
 from lrcore import Schedule, ScheduleLike, from_config
 from lrcore._schedule import checkpoint_config
 from lrcore_torch._cawb import CosineAnnealingWarmbootingLR
+from lrcore_torch._hyperparams import (
+    HyperparamScheduler,
+    from_torch_hyperparams,
+    to_torch_hyperparams,
+)
+from lrcore_torch._plateau import ReduceLROnPlateau
 from lrcore_torch._port import from_torch
 
-__all__ = ["CosineAnnealingWarmbootingLR", "ScheduleLR", "from_torch", "to_torch"]
+__all__ = [
+    "CosineAnnealingWarmbootingLR",
+    "HyperparamScheduler",
+    "ReduceLROnPlateau",
+    "ScheduleLR",
+    "from_torch",
+    "from_torch_hyperparams",
+    "to_torch",
+    "to_torch_hyperparams",
+]
 
 # LambdaLR keeps these as live objects, not state: the schedules are rebuilt
 # from their configs, never from a checkpoint's attribute dicts.

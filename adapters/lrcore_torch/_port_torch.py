@@ -233,7 +233,9 @@ def _check_cyclic_start(scheduler: Any) -> None:
         )
 
 
-def _cyclic_pairs(scheduler: Any) -> Pairs:
+def cyclic_shape(scheduler: Any) -> dict[str, Any]:
+    """The ``cyclic`` fields of a torch ``CyclicLR``'s cycle (all but its two levels), shared
+    by its lr port and its momentum port; refuses what has no closed form."""
     if scheduler._scale_fn_custom is not None:
         raise _cannot(
             scheduler,
@@ -242,25 +244,26 @@ def _cyclic_pairs(scheduler: Any) -> Pairs:
         )
     up, down = cyclic_steps(scheduler, float(scheduler.total_size), float(scheduler.step_ratio))
     mode, gamma = scheduler.mode, float(scheduler.gamma)
+    if mode == "exp_range" and gamma <= 0:
+        raise _cannot(scheduler, f"exp_range with gamma={gamma!r} <= 0")
     default_mode = "iterations" if mode == "exp_range" else "cycle"
-    scale_mode = None if scheduler.scale_mode == default_mode else scheduler.scale_mode
+    return {
+        "step_size_up": up,
+        "step_size_down": None if down == up else down,
+        "mode": mode,
+        "gamma": gamma if gamma > 0 else 1.0,
+        "scale_mode": None if scheduler.scale_mode == default_mode else scheduler.scale_mode,
+    }
+
+
+def _cyclic_pairs(scheduler: Any) -> Pairs:
+    shape = cyclic_shape(scheduler)
     pairs: Pairs = []
     for base_lr, max_lr in zip(_bases(scheduler), scheduler.max_lrs, strict=True):
         if base_lr < 0 or float(max_lr) < 0:
             raise _cannot(scheduler, "negative base_lr / max_lr")
         reference, low, high = cyclic_factors(base_lr, float(max_lr))
-        schedule = Cyclic(
-            step_size_up=up,
-            step_size_down=None if down == up else down,
-            min_factor=low,
-            max_factor=high,
-            mode=mode,
-            gamma=gamma if gamma > 0 else 1.0,
-            scale_mode=scale_mode,
-        )
-        if mode == "exp_range" and gamma <= 0:
-            raise _cannot(scheduler, f"exp_range with gamma={gamma!r} <= 0")
-        pairs.append((reference, schedule))
+        pairs.append((reference, Cyclic(min_factor=low, max_factor=high, **shape)))
     return pairs
 
 
