@@ -46,6 +46,7 @@ bench: install
 	$(PY) bench/bench_warmup_cosine.py
 	$(PY) bench/bench_pieces.py
 	$(PY) bench/bench_import.py
+	$(PY) bench/bench_cli.py
 
 fuzz: install
 	$(PY) bench/fuzz.py

@@ -669,3 +669,13 @@ def test_import_pulls_in_only_the_standard_library() -> None:
     assert foreign == []
     for framework in ("numpy", "torch", "paddle", "jax", "jaxlib", "optax"):
         assert framework not in everything
+
+
+def test_help_lrcore_lists_every_config_name() -> None:
+    """``help(lrcore)`` opens with an example and the list of config names: the list is
+    kept equal to ``lrcore.registered()``."""
+    doc = lrcore.__doc__ or ""
+    listed = doc[doc.index("Config names") :].split(":", 2)[-1]
+    names = {name.strip() for name in listed.replace("\n", " ").split(",")}
+    assert names == set(lrcore.registered())
+    assert ">>> import lrcore" in doc
