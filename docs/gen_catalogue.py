@@ -48,14 +48,14 @@ INDEX = f"{SECTION}/index.md"
 MAX_PLOT_STEPS = 5000
 
 
-def _specs() -> dict[str, Any]:
+def catalogue_specs() -> dict[str, Any]:
     _on_path()
     from tests.catalogue import all_specs
 
     return {spec.name: spec for spec in all_specs()}
 
 
-def _example(name: str, specs: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+def example(name: str, specs: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
     """The plotted config (the spec's first case) and the last plotted step."""
     spec = specs.get(name)
     if spec is None:
@@ -180,14 +180,14 @@ def index_page(rows: Sequence[tuple[str, str, Sequence[str]]]) -> str:
 
 def generate(names: Sequence[str] | None = None) -> dict[str, str | bytes]:
     """``{path relative to the catalogue: content}``: the index, one page and plot per name."""
-    specs = _specs()
+    specs = catalogue_specs()
     registry = lrcore.registered()
     chosen = sorted(registry) if names is None else list(names)
     out: dict[str, str | bytes] = {}
     rows = []
     for name in chosen:
         cls = registry[name]
-        config, horizon = _example(name, specs)
+        config, horizon = example(name, specs)
         natives = list(specs[name].natives)
         out[f"{name}.md"] = schedule_page(name, cls, config, natives)
         out[f"{name}.png"] = plot_png(name, config, horizon)

@@ -15,38 +15,12 @@ import json
 import sys
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "docs"))
+
+import gen_catalogue  # noqa: E402  (the docs catalogue: the same example and plot per name)
 
 import lrcore  # noqa: E402
-from tests.catalogue import all_specs  # noqa: E402
-
-
-def plot(name: str, config: dict[str, object], horizon: int, out: Path) -> Path:
-    schedule = lrcore.from_config(config)
-    steps = np.arange(horizon + 1)
-    values = np.asarray(schedule(steps))
-    figure, axes = plt.subplots(figsize=(5, 2.6), dpi=80)
-    axes.plot(steps, values, lw=1.5, color="#1f77b4")
-    for piece in schedule.pieces[1:]:
-        if piece.start <= horizon:
-            axes.axvline(piece.start, color="#999999", lw=0.6, ls=":")
-    axes.set_title(name, fontsize=11)
-    axes.set_xlabel("step", fontsize=9)
-    axes.set_ylabel("factor of base lr", fontsize=9)
-    axes.tick_params(labelsize=8)
-    axes.set_ylim(bottom=min(0.0, float(values.min())))
-    figure.tight_layout()
-    path = out / f"{name}.png"
-    figure.savefig(path)
-    plt.close(figure)
-    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--names", nargs="*", help="only these names (default: all registered)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    specs = {spec.name: spec for spec in all_specs()}
+    specs = gen_catalogue.catalogue_specs()
     names = args.names or sorted(lrcore.registered())
     lines = [
         "# Gallery",
@@ -65,10 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     for name in names:
-        spec = specs[name]
-        config = spec.configs()[0]
-        horizon = min(spec.horizon(config), 5000)
-        path = plot(name, config, horizon, args.out)
+        config, horizon = gen_catalogue.example(name, specs)
+        path = args.out / f"{name}.png"
+        path.write_bytes(gen_catalogue.plot_png(name, config, horizon))
         lines += [f"## `{name}`", "", f"`{json.dumps(config)}`", "", f"![{name}]({path.name})", ""]
     if not args.names:
         (args.out / "README.md").write_text("\n".join(lines))

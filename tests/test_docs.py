@@ -117,7 +117,7 @@ def test_a_registered_name_without_a_spec_fails_the_catalogue() -> None:
         import gen_catalogue
 
         with pytest.raises(RuntimeError, match="no spec in tests/catalogue"):
-            gen_catalogue._example("not_a_schedule", {})
+            gen_catalogue.example("not_a_schedule", {})
         section = gen_catalogue.readme_section(
             "## A", "# T\n## A\ntext [x](#y)\n### B\nmore\n## C\n"
         )
