@@ -67,6 +67,21 @@ class Porters(Generic[R]):
         )
 
 
+def relative_floor(eta_min: float, base: float, cannot: Callable[[str], Exception]) -> float:
+    """An absolute cosine floor ``eta_min`` (torch's and Paddle's annealing schedulers) as a
+    factor of a group's ``base`` lr; ``cannot(why)`` builds the porter's own error."""
+    if eta_min < 0:
+        raise cannot(f"eta_min={eta_min!r} < 0 makes negative learning rates")
+    if base == 0.0:
+        if eta_min == 0.0:
+            return 0.0
+        raise cannot(
+            f"a parameter group has base lr 0 and eta_min={eta_min!r} > 0: its lr rises "
+            "from 0 to eta_min, which is no factor of a base lr of 0"
+        )
+    return eta_min / base
+
+
 def shortest_decimal(value: float, check: Callable[[float], bool]) -> float:
     """The shortest decimal that ``check`` accepts (25.0, not 25.000000000000004).
 

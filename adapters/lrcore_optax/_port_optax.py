@@ -33,6 +33,7 @@ from lrcore import (
     Polynomial,
     Product,
     Schedule,
+    _config,
     from_config,
 )
 from lrcore._optax_like import ExponentialDecay, OptaxWarmupCosine, PiecewiseInterpolate, Sgdr
@@ -53,12 +54,7 @@ def _arguments(name: str, kwargs: Mapping[str, Any], where: str = "") -> dict[st
 
 
 def _number(name: str, field: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"from_optax: {name}: {field} must be a real number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"from_optax: {name}: {field} must be finite, got {value!r}")
-    return number
+    return _config.real(f"from_optax: {name}", field, value)
 
 
 def _lr(name: str, field: str, value: Any) -> float:
@@ -78,9 +74,7 @@ def _integer(name: str, field: str, value: Any) -> int:
 
 
 def _flag(name: str, field: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"from_optax: {name}: {field} must be True or False, got {value!r}")
-    return value
+    return _config.boolean(f"from_optax: {name}", field, value)
 
 
 def _base(*values: float) -> float:

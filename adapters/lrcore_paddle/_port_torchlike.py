@@ -17,7 +17,7 @@ from paddle.optimizer import lr as plr
 import lrcore
 from lrcore import Schedule
 from lrcore._cyclic import Cyclic, PaddleOneCycle, running_product
-from lrcore._porting import shortest_decimal
+from lrcore._porting import relative_floor, shortest_decimal
 from lrcore._restarts import CosineRestarts
 from lrcore_paddle._port import Pair, porter
 
@@ -27,13 +27,8 @@ def _cannot(scheduler: Any, why: str) -> TypeError:
 
 
 def _relative_floor(scheduler: Any, eta_min: float, base: float) -> float:
-    if eta_min < 0:
-        raise _cannot(scheduler, f"eta_min={eta_min!r} < 0 makes negative learning rates")
-    if base == 0.0:
-        if eta_min == 0.0:
-            return 0.0
-        raise _cannot(scheduler, f"learning_rate 0 with eta_min={eta_min!r} > 0 has no factor")
-    return eta_min / base
+    """The absolute ``eta_min`` (shared by every group) over this group's base lr."""
+    return relative_floor(eta_min, base, lambda why: _cannot(scheduler, why))
 
 
 @porter(plr.OneCycleLR)

@@ -29,7 +29,7 @@ from lrcore import Schedule, ScheduleLike, from_config
 from lrcore._cyclic import Cyclic, OneCycleMomentum
 from lrcore._schedule import checkpoint_config
 from lrcore_torch._port import Pairs
-from lrcore_torch._port_torch import cyclic_shape, one_cycle_pct
+from lrcore_torch._port_torch import cyclic_shape, one_cycle_shape
 
 __all__ = [
     "HYPERPARAM_KEYS",
@@ -387,32 +387,19 @@ def _key(scheduler: Any) -> str:
 
 
 def _one_cycle(scheduler: Any) -> HyperparamPairs:
-    total = scheduler.total_steps
-    phases = scheduler._schedule_phases
-    three = len(phases) == 3
-    pct = one_cycle_pct(total, [phase["end_step"] for phase in phases], three)
-    strategy = getattr(scheduler, "_anneal_func_type", None)
-    if strategy not in ("cos", "linear"):
-        raise _cannot(scheduler, f"anneal strategy {strategy!r} (expected 'cos' or 'linear')")
+    shape = one_cycle_shape(scheduler, cannot=_cannot)
     pairs: Pairs = []
     for index, group in enumerate(scheduler.optimizer.param_groups):
         # OneCycleLR keeps its per-group levels in the group (set at construction).
         peak = _momentum(scheduler, "max_momentum", index, group.get("max_momentum"))
         low = _momentum(scheduler, "base_momentum", index, group.get("base_momentum"))
         base, factor = _base_and_factor(scheduler, index, peak, low)
-        schedule = OneCycleMomentum(
-            total_steps=total,
-            pct_start=pct,
-            base_factor=factor,
-            anneal_strategy=strategy,
-            three_phase=three,
-        )
-        pairs.append((base, schedule))
+        pairs.append((base, OneCycleMomentum(base_factor=factor, **shape)))
     return {_key(scheduler): pairs}
 
 
 def _cyclic(scheduler: Any) -> HyperparamPairs:
-    shape = cyclic_shape(scheduler)
+    shape = cyclic_shape(scheduler, cannot=_cannot, invalid=_bad_value)
     pairs: Pairs = []
     groups = zip(scheduler.max_momentums, scheduler.base_momentums, strict=True)
     for index, (peak_value, low_value) in enumerate(groups):

@@ -23,7 +23,7 @@ from torch.optim import lr_scheduler as sch
 import lrcore
 from lrcore import Schedule
 from lrcore._cyclic import Cyclic, OneCycle, running_product, scaled
-from lrcore._porting import shortest_decimal
+from lrcore._porting import relative_floor, shortest_decimal
 from lrcore._restarts import CosineRestarts
 from lrcore_torch._port import Pairs, from_torch, porter
 
@@ -36,6 +36,10 @@ def _name(scheduler: Any) -> str:
 
 def _cannot(scheduler: Any, why: str) -> TypeError:
     return TypeError(f"from_torch: cannot port {_name(scheduler)}: {why}")
+
+
+Refusal = Callable[[Any, str], Exception]
+"""``refusal(scheduler, why)``: the porter's error for ``why``."""
 
 
 def _bases(scheduler: Any) -> list[float]:
@@ -70,18 +74,8 @@ def _decay(scheduler: Any, gamma: float, decays: Callable[[], Schedule], zero_at
 
 
 def _relative_floor(scheduler: Any, eta_min: float, base: float) -> float:
-    """torch's absolute ``eta_min`` (shared by every group) over this group's base lr."""
-    if eta_min < 0:
-        raise _cannot(scheduler, f"eta_min={eta_min!r} < 0 makes negative learning rates")
-    if base == 0.0:
-        if eta_min == 0.0:
-            return 0.0
-        raise _cannot(
-            scheduler,
-            f"a parameter group has base lr 0 and eta_min={eta_min!r} > 0: its lr rises "
-            "from 0 to eta_min, which is no factor of a base lr of 0",
-        )
-    return eta_min / base
+    """The absolute ``eta_min`` (shared by every group) over this group's base lr."""
+    return relative_floor(eta_min, base, lambda why: _cannot(scheduler, why))
 
 
 # --------------------------------------------------------------------------- simple classes
@@ -233,11 +227,14 @@ def _check_cyclic_start(scheduler: Any) -> None:
         )
 
 
-def cyclic_shape(scheduler: Any) -> dict[str, Any]:
+def cyclic_shape(
+    scheduler: Any, cannot: Refusal = _cannot, invalid: Refusal = _cannot
+) -> dict[str, Any]:
     """The ``cyclic`` fields of a torch ``CyclicLR``'s cycle (all but its two levels), shared
-    by its lr port and its momentum port; refuses what has no closed form."""
+    by its lr port and its momentum port.  ``cannot`` / ``invalid`` build the caller's
+    errors for what has no closed form / a setting out of range."""
     if scheduler._scale_fn_custom is not None:
-        raise _cannot(
+        raise cannot(
             scheduler,
             "a custom scale_fn is an arbitrary Python function: no closed form (use "
             "mode='triangular', 'triangular2' or 'exp_range')",
@@ -245,7 +242,7 @@ def cyclic_shape(scheduler: Any) -> dict[str, Any]:
     up, down = cyclic_steps(scheduler, float(scheduler.total_size), float(scheduler.step_ratio))
     mode, gamma = scheduler.mode, float(scheduler.gamma)
     if mode == "exp_range" and gamma <= 0:
-        raise _cannot(scheduler, f"exp_range with gamma={gamma!r} <= 0")
+        raise invalid(scheduler, f"exp_range with gamma={gamma!r} <= 0")
     default_mode = "iterations" if mode == "exp_range" else "cycle"
     return {
         "step_size_up": up,
@@ -284,32 +281,38 @@ def one_cycle_pct(total: int, ends: Sequence[float], three_phase: bool) -> float
     return found
 
 
-@porter(sch.OneCycleLR)
-def _one_cycle(scheduler: Any) -> Pairs:
+def one_cycle_shape(scheduler: Any, cannot: Refusal = _cannot) -> dict[str, Any]:
+    """The phase fields of a torch ``OneCycleLR`` (``total_steps``, ``pct_start``,
+    ``anneal_strategy``, ``three_phase``), shared by its lr port and its momentum port."""
     total = _integer(scheduler, "total_steps")
     phases = scheduler._schedule_phases
     three = len(phases) == 3
-    pct = one_cycle_pct(total, [phase["end_step"] for phase in phases], three)
     strategy = getattr(scheduler, "_anneal_func_type", "cos")
+    if strategy not in ("cos", "linear"):
+        raise cannot(scheduler, f"anneal strategy {strategy!r} (expected 'cos' or 'linear')")
+    return {
+        "total_steps": total,
+        "pct_start": one_cycle_pct(total, [phase["end_step"] for phase in phases], three),
+        "anneal_strategy": strategy,
+        "three_phase": three,
+    }
+
+
+@porter(sch.OneCycleLR)
+def _one_cycle(scheduler: Any) -> Pairs:
+    shape = one_cycle_shape(scheduler)
     pairs: Pairs = []
     for group in scheduler.optimizer.param_groups:
         initial, peak, floor = (float(group[key]) for key in ("initial_lr", "max_lr", "min_lr"))
         if peak <= 0 or initial <= 0 or floor <= 0:
             if peak == initial == floor == 0.0:
-                pairs.append((0.0, OneCycle(total_steps=total, pct_start=pct)))
+                zero = OneCycle(total_steps=shape["total_steps"], pct_start=shape["pct_start"])
+                pairs.append((0.0, zero))
                 continue
             raise _cannot(scheduler, f"max_lr={peak!r}, initial {initial!r}, min {floor!r}")
         div = shortest_decimal(peak / initial, lambda d, p=peak, i=initial: p / d == i)
         final = shortest_decimal(initial / floor, lambda d, i=initial, f=floor: i / d == f)
-        schedule = OneCycle(
-            total_steps=total,
-            pct_start=pct,
-            div_factor=div,
-            final_div_factor=final,
-            anneal_strategy=strategy,
-            three_phase=three,
-        )
-        pairs.append((peak, schedule))
+        pairs.append((peak, OneCycle(div_factor=div, final_div_factor=final, **shape)))
     return pairs
 
 
