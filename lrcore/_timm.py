@@ -113,6 +113,16 @@ def _tanh(
     return lr_min + 0.5 * (lr_max - lr_min) * (1 - xp_tanh(xp, lb * (1.0 - tr) + ub * tr))
 
 
+def _repeat(
+    t: Any, xp: Any, offset: int, length: int, decay: float, base: float
+) -> tuple[Any, Any]:
+    """``cycle_mul == 1``: timm's ``t_curr = t - T * i`` and peak ``base * decay ** i``,
+    ``i = t // T``, at the shifted step ``t + offset``."""
+    now = t + offset
+    i = now // length
+    return now - length * i, base * xp_pow(xp, decay, i)
+
+
 @family
 def timm_cosine_repeat(
     t: Any,
@@ -127,10 +137,8 @@ def timm_cosine_repeat(
     scale: float,
 ) -> Any:
     """``cycle_mul == 1``: ``i = t // T``, ``t_curr = t - T * i``, peak ``base * decay ** i``."""
-    now = t + offset
-    i = now // length
-    lr_max = base * xp_pow(xp, decay, i)
-    return _cosine(xp, now - length * i, length_k, lr_max, lr_min, k) / scale
+    t_curr, lr_max = _repeat(t, xp, offset, length, decay, base)
+    return _cosine(xp, t_curr, length_k, lr_max, lr_min, k) / scale
 
 
 @family
@@ -169,10 +177,8 @@ def timm_poly_repeat(
     scale: float,
 ) -> Any:
     """The poly counterpart of ``timm_cosine_repeat``."""
-    now = t + offset
-    i = now // length
-    lr_max = base * xp_pow(xp, decay, i)
-    return _poly(xp, now - length * i, length_k, lr_max, lr_min, k, power) / scale
+    t_curr, lr_max = _repeat(t, xp, offset, length, decay, base)
+    return _poly(xp, t_curr, length_k, lr_max, lr_min, k, power) / scale
 
 
 @family
@@ -206,10 +212,8 @@ def timm_tanh_repeat(
     scale: float,
 ) -> Any:
     """The tanh counterpart of ``timm_cosine_repeat`` (``tr = t_curr / T``)."""
-    now = t + offset
-    i = now // length
-    lr_max = base * xp_pow(xp, decay, i)
-    return _tanh(xp, now - length * i, length, lr_max, lr_min, lb, ub) / scale
+    t_curr, lr_max = _repeat(t, xp, offset, length, decay, base)
+    return _tanh(xp, t_curr, length, lr_max, lr_min, lb, ub) / scale
 
 
 @family
